@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { AppError } from '../errors/index.js';
+
+/** `^[a-zA-Z0-9_: -]*$`, ≤ 400 — the SDK's own validation of connection names — and non-empty. */
+export const CONNECTION_NAME = /^[a-zA-Z0-9_:-][a-zA-Z0-9_: -]{0,399}$/;
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .refine((u) => !new URL(u).username && !new URL(u).password, 'must not contain credentials')
+  .refine((u) => !new URL(u).hash, 'must not contain a fragment');
+
+export const connectionInputSchema = z.strictObject({
+  name: z.string().regex(CONNECTION_NAME, 'letters, digits, "_", ":", "-" and spaces; 1–400 characters'),
+  provider: z.string().min(1),
+  clientId: z.string().min(1, 'is required').max(1024),
+  clientSecret: z.string().max(4096).nullable().optional(),
+  scopes: z.array(z.string()).optional(),
+  authorizeUrl: httpUrl.nullable().optional(),
+  tokenUrl: httpUrl.nullable().optional(),
+  apiBaseUrl: httpUrl.nullable().optional(),
+  pkce: z.boolean().nullable().optional(),
+  clientAuth: z.enum(['basic', 'post', 'none']).nullable().optional(),
+  enabled: z.boolean().optional(),
+});
+
+export type ConnectionInput = z.infer<typeof connectionInputSchema>;
+export const connectionPatchSchema = connectionInputSchema.omit({ provider: true }).partial();
+export type ConnectionPatchInput = z.infer<typeof connectionPatchSchema>;
+
+/** zod failure → INVALID_ARGUMENT naming each bad field. */
+export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`);
+  throw new AppError('INVALID_ARGUMENT', problems.join('; '), {
+    details: {
+      field_violations: parsed.error.issues.map((i) => ({ field: i.path.join('.'), description: i.message })),
+    },
+  });
+}

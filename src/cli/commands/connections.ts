@@ -1,0 +1,176 @@
+import { Command, Option } from 'commander';
+import type { ConnectionInput } from '../../accounts/connection-input.js';
+import { type ConnectionView, createConnectionService } from '../../accounts/connections.js';
+import { listProviders, splitScopes } from '../../providers/index.js';
+import type { ClientAuth } from '../../store/index.js';
+import { addStoreOptions, withStore } from '../context.js';
+import { printJson, printLines, printTable } from '../output.js';
+
+interface ConnectionFlags {
+  provider?: string;
+  name?: string;
+  clientId?: string;
+  clientSecret?: string;
+  scopes?: string;
+  authorizeUrl?: string;
+  tokenUrl?: string;
+  apiBaseUrl?: string;
+  pkce?: boolean;
+  clientAuth?: ClientAuth;
+  enabled?: boolean;
+  json?: boolean;
+}
+
+function withConnectionFlags(cmd: Command): Command {
+  return addStoreOptions(
+    cmd
+      .option('--client-id <id>', 'OAuth client id from the provider')
+      .option('--client-secret <secret>', 'OAuth client secret (stored encrypted; omit for a public client)')
+      .option('--scopes <scopes>', 'space- or comma-separated scopes')
+      .option('--authorize-url <url>', 'override the provider authorize URL')
+      .option('--token-url <url>', 'override the provider token URL')
+      .option('--api-base-url <url>', 'override the API base URL the proxy forwards to')
+      .option('--pkce', 'use PKCE (S256)')
+      .option('--no-pkce', 'do not use PKCE (not allowed for providers that require it)')
+      .addOption(
+        new Option('--client-auth <kind>', 'token endpoint client auth').choices(['basic', 'post', 'none']),
+      )
+      .option('--json', 'print JSON'),
+  );
+}
+
+function toInput(f: ConnectionFlags): Partial<ConnectionInput> {
+  const input: Partial<ConnectionInput> = {};
+  if (f.name !== undefined) input.name = f.name;
+  if (f.clientId !== undefined) input.clientId = f.clientId;
+  if (f.clientSecret !== undefined) input.clientSecret = f.clientSecret;
+  if (f.scopes !== undefined) input.scopes = splitScopes(f.scopes);
+  if (f.authorizeUrl !== undefined) input.authorizeUrl = f.authorizeUrl;
+  if (f.tokenUrl !== undefined) input.tokenUrl = f.tokenUrl;
+  if (f.apiBaseUrl !== undefined) input.apiBaseUrl = f.apiBaseUrl;
+  if (f.pkce !== undefined) input.pkce = f.pkce;
+  if (f.clientAuth !== undefined) input.clientAuth = f.clientAuth;
+  if (f.enabled !== undefined) input.enabled = f.enabled;
+  return input;
+}
+
+const short = (v: ConnectionView) => ({
+  id: v.id,
+  name: v.name,
+  provider: v.provider,
+  redirectUri: v.redirectUri,
+});
+
+function printView(v: ConnectionView, verb: string): void {
+  printLines(
+    `${verb} connection "${v.name}" (${v.id}), provider ${v.provider}.`,
+    `  Redirect URI (register it at the provider): ${v.redirectUri}`,
+    `  Scopes: ${v.scopes.join(' ') || '(none)'}`,
+    `  Client id: ${v.clientId}   client secret: ${v.hasClientSecret ? 'set' : 'none (public client)'}`,
+    `  Authorize: ${v.authorizeUrl}`,
+    `  Token:     ${v.tokenUrl}`,
+    `  API base:  ${v.apiBaseUrl}`,
+    `  PKCE: ${v.pkce ? 'S256' : 'off'}   client auth: ${v.clientAuth}   enabled: ${v.enabled}`,
+  );
+}
+
+/** `latchkey connections create|list|get|update|delete`. */
+export function connectionsCommand(): Command {
+  const cmd = new Command('connections').description('Manage connections (a provider + your OAuth app)');
+  const providers = listProviders().map((p) => p.key);
+
+  withConnectionFlags(
+    cmd
+      .command('create')
+      .description('Create a connection and show the redirect URI to register at the provider')
+      .addOption(new Option('--provider <provider>', 'provider key').choices(providers).makeOptionMandatory())
+      .requiredOption('--name <name>', 'connection name your app uses (connectionName)'),
+  ).action(async (flags: ConnectionFlags, sub: Command) => {
+    await withStore(sub, async (store, config) => {
+      const svc = createConnectionService({ store, config });
+      const created = await svc.create({
+        ...toInput(flags),
+        provider: flags.provider ?? '',
+      } as ConnectionInput);
+      const view = svc.view(created);
+      if (flags.json) return printJson(short(view));
+      printView(view, 'Created');
+    });
+  });
+
+  addStoreOptions(cmd.command('list').description('List connections').option('--json', 'print JSON')).action(
+    async (flags: { json?: boolean }, sub: Command) => {
+      await withStore(sub, async (store, config) => {
+        const svc = createConnectionService({ store, config });
+        const views = (await svc.list()).map((c) => svc.view(c));
+        if (flags.json) return printJson(views);
+        printTable(
+          views.map((v) => ({
+            id: v.id,
+            name: v.name,
+            provider: v.provider,
+            enabled: String(v.enabled),
+            'redirect uri': v.redirectUri,
+          })),
+          'No connections. Create one with: latchkey connections create --provider airtable --name airtable …',
+        );
+      });
+    },
+  );
+
+  addStoreOptions(
+    cmd
+      .command('get')
+      .description('Show one connection')
+      .argument('<idOrName>')
+      .option('--json', 'print JSON'),
+  ).action(async (idOrName: string, flags: { json?: boolean }, sub: Command) => {
+    await withStore(sub, async (store, config) => {
+      const svc = createConnectionService({ store, config });
+      const view = svc.view(await svc.get(idOrName));
+      if (flags.json) return printJson(view);
+      printView(view, 'Showing');
+    });
+  });
+
+  withConnectionFlags(
+    cmd
+      .command('update')
+      .description('Change a connection (only the flags you give)')
+      .argument('<idOrName>')
+      .option('--name <name>', 'rename the connection')
+      .option('--enable', 'enable the connection')
+      .option('--disable', 'disable the connection'),
+  ).action(
+    async (
+      idOrName: string,
+      flags: ConnectionFlags & { enable?: boolean; disable?: boolean },
+      sub: Command,
+    ) => {
+      await withStore(sub, async (store, config) => {
+        const svc = createConnectionService({ store, config });
+        const enabled = flags.enable ? true : flags.disable ? false : undefined;
+        const updated = await svc.update(idOrName, toInput({ ...flags, enabled }));
+        const view = svc.view(updated);
+        if (flags.json) return printJson(short(view));
+        printView(view, 'Updated');
+      });
+    },
+  );
+
+  addStoreOptions(
+    cmd
+      .command('delete')
+      .description('Delete a connection and all its connected accounts')
+      .argument('<idOrName>')
+      .option('--json', 'print JSON'),
+  ).action(async (idOrName: string, flags: { json?: boolean }, sub: Command) => {
+    await withStore(sub, async (store, config) => {
+      const svc = createConnectionService({ store, config });
+      const deleted = await svc.delete(idOrName);
+      if (flags.json) return printJson({ id: deleted.id, name: deleted.name, deleted: true });
+      printLines(`Deleted connection "${deleted.name}" (${deleted.id}) and its connected accounts.`);
+    });
+  });
+  return cmd;
+}

@@ -1,0 +1,40 @@
+import { Command } from 'commander';
+import { createLogger } from '../../log/logger.js';
+import { startLatchkey } from '../../runtime.js';
+import { addStoreOptions, configFrom } from '../context.js';
+
+/** `latchkey serve`: every protocol on one port until SIGINT/SIGTERM, then a graceful shutdown. */
+export function serveCommand(): Command {
+  return addStoreOptions(
+    new Command('serve')
+      .description('Run the Latchkey server (gRPC, REST, /proxy, auth pages) on one port')
+      .option('--port <port>', 'port to listen on (env LATCHKEY_PORT, default 8080; 0 = any free port)')
+      .option('--host <host>', 'interface to bind (env LATCHKEY_HOST, default 127.0.0.1)')
+      .option('--public-url <url>', 'URL users and apps reach Latchkey at (env LATCHKEY_PUBLIC_URL)'),
+  ).action(async (opts: { port?: string; host?: string; publicUrl?: string }, cmd: Command) => {
+    const config = configFrom(cmd, {
+      port: opts.port === undefined ? undefined : Number(opts.port),
+      host: opts.host,
+      publicUrl: opts.publicUrl,
+    });
+    const log = createLogger(config.logLevel);
+    const running = await startLatchkey(config, log);
+    const db = running.config.databaseUrl.startsWith('sqlite:') ? running.config.databaseUrl : 'postgres';
+    process.stdout.write(
+      `Latchkey listening on ${running.url} (public URL ${running.config.publicUrl}; database ${db})\n`,
+    );
+    log.info({ url: running.url, publicUrl: running.config.publicUrl }, 'listening');
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'shutting down');
+      const force = setTimeout(() => process.exit(1), 10_000);
+      force.unref();
+      await running.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+  });
+}

@@ -1,0 +1,17 @@
+import { Command } from 'commander';
+import { clientsCommand } from './commands/clients.js';
+import { connectionsCommand } from './commands/connections.js';
+import { registerEmulatorCommand } from './commands/emulator.js';
+import { serveCommand } from './commands/serve.js';
+
+export function buildProgram(): Command {
+  const program = new Command('latchkey')
+    .description('Latchkey — self-hosted agent auth gateway (Scalekit SDK compatible)')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)');
+  program.addCommand(serveCommand());
+  program.addCommand(clientsCommand());
+  program.addCommand(connectionsCommand());
+  registerEmulatorCommand(program);
+  return program;
+}

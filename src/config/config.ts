@@ -1,0 +1,102 @@
+import path from 'node:path';
+import { envSchema } from './schema.js';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Public base URL, no trailing slash: links and redirect URIs are built from it. */
+  readonly publicUrl: string;
+  readonly publicUrlSet: boolean;
+  readonly dataDir: string;
+  readonly databaseUrl: string;
+  /** Raw 32-byte key from the environment; undefined means "use or create the key file in dataDir". */
+  readonly masterKey: Buffer | undefined;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  readonly authLinkTtlSec: number;
+  readonly oauthSessionTtlSec: number;
+  readonly apiTokenTtlSec: number;
+  readonly refreshMarginSec: number;
+  readonly proxyTimeoutMs: number;
+  readonly proxyMaxBodyBytes: number;
+  readonly allowHttpProviders: 'loopback' | 'always';
+}
+
+/** Bad configuration: one line per problem, each naming the variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ConfigOverrides {
+  port?: number;
+  host?: string;
+  databaseUrl?: string;
+  dataDir?: string;
+  publicUrl?: string;
+}
+
+const OVERRIDE_ENV: Record<keyof ConfigOverrides, string> = {
+  port: 'LATCHKEY_PORT',
+  host: 'LATCHKEY_HOST',
+  databaseUrl: 'LATCHKEY_DATABASE_URL',
+  dataDir: 'LATCHKEY_DATA_DIR',
+  publicUrl: 'LATCHKEY_PUBLIC_URL',
+};
+
+/**
+ * Parses the environment (plus CLI overrides, which win) once, into a frozen Config.
+ * The only place in Latchkey that reads LATCHKEY_* variables.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
+  const raw: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith('LATCHKEY_') && value !== '') raw[key] = value;
+  }
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value !== undefined) raw[OVERRIDE_ENV[key as keyof ConfigOverrides]] = String(value);
+  }
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.LATCHKEY_DATA_DIR);
+  const scheme = e.LATCHKEY_TLS_CERT ? 'https' : 'http';
+  const publicUrl = (e.LATCHKEY_PUBLIC_URL ?? `${scheme}://localhost:${e.LATCHKEY_PORT}`).replace(/\/+$/, '');
+  return Object.freeze({
+    port: e.LATCHKEY_PORT,
+    host: e.LATCHKEY_HOST,
+    publicUrl,
+    publicUrlSet: e.LATCHKEY_PUBLIC_URL !== undefined,
+    dataDir,
+    databaseUrl: e.LATCHKEY_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'latchkey.db')}`,
+    masterKey: e.LATCHKEY_MASTER_KEY ? Buffer.from(e.LATCHKEY_MASTER_KEY, 'base64') : undefined,
+    logLevel: e.LATCHKEY_LOG_LEVEL,
+    tls:
+      e.LATCHKEY_TLS_CERT && e.LATCHKEY_TLS_KEY
+        ? { certFile: e.LATCHKEY_TLS_CERT, keyFile: e.LATCHKEY_TLS_KEY }
+        : undefined,
+    authLinkTtlSec: e.LATCHKEY_AUTH_LINK_TTL,
+    oauthSessionTtlSec: e.LATCHKEY_OAUTH_SESSION_TTL,
+    apiTokenTtlSec: e.LATCHKEY_API_TOKEN_TTL,
+    refreshMarginSec: e.LATCHKEY_REFRESH_MARGIN,
+    proxyTimeoutMs: e.LATCHKEY_PROXY_TIMEOUT * 1000,
+    proxyMaxBodyBytes: e.LATCHKEY_PROXY_MAX_BODY,
+    allowHttpProviders: e.LATCHKEY_ALLOW_HTTP_PROVIDERS,
+  });
+}
+
+/** Same config with the public URL pinned to where the server really listens (port 0 in tests). */
+export function withListenAddress(config: Config, port: number): Config {
+  if (config.publicUrlSet) return Object.freeze({ ...config, port });
+  return Object.freeze({
+    ...config,
+    port,
+    publicUrl: `${config.tls ? 'https' : 'http'}://localhost:${port}`,
+  });
+}

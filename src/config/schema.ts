@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const seconds = (def: number) => z.coerce.number().int().positive().default(def);
+
+/** Every environment variable Latchkey reads, with its default. docs/configuration.md mirrors this. */
+export const envSchema = z
+  .object({
+    LATCHKEY_PORT: port.default(8080),
+    LATCHKEY_HOST: z.string().min(1).default('127.0.0.1'),
+    LATCHKEY_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    LATCHKEY_DATA_DIR: z.string().min(1).default('./.latchkey'),
+    LATCHKEY_DATABASE_URL: z
+      .string()
+      .regex(
+        /^(sqlite:|postgres:\/\/|postgresql:\/\/)/,
+        'must start with sqlite:, postgres:// or postgresql://',
+      )
+      .optional(),
+    LATCHKEY_MASTER_KEY: z
+      .string()
+      .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+      .optional(),
+    LATCHKEY_LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    LATCHKEY_TLS_CERT: z.string().min(1).optional(),
+    LATCHKEY_TLS_KEY: z.string().min(1).optional(),
+    LATCHKEY_AUTH_LINK_TTL: seconds(900),
+    LATCHKEY_OAUTH_SESSION_TTL: seconds(600),
+    LATCHKEY_API_TOKEN_TTL: seconds(86400),
+    LATCHKEY_REFRESH_MARGIN: seconds(300),
+    LATCHKEY_PROXY_TIMEOUT: seconds(60),
+    LATCHKEY_PROXY_MAX_BODY: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024),
+    LATCHKEY_ALLOW_HTTP_PROVIDERS: z
+      .enum(['loopback', 'always'])
+      .default('loopback')
+      .describe('http:// provider endpoints: allowed for loopback hosts only, or always'),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.LATCHKEY_TLS_CERT) !== Boolean(env.LATCHKEY_TLS_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LATCHKEY_TLS_KEY'],
+        message: 'LATCHKEY_TLS_CERT and LATCHKEY_TLS_KEY must be set together',
+      });
+    }
+    const url = env.LATCHKEY_DATABASE_URL ?? '';
+    if (/^postgres(ql)?:\/\//.test(url) && !env.LATCHKEY_MASTER_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LATCHKEY_MASTER_KEY'],
+        message: 'is required with PostgreSQL (every replica must share one key)',
+      });
+    }
+  });
+
+export type RawEnv = z.input<typeof envSchema>;

@@ -1,0 +1,66 @@
+/** Public types of the Airtable emulator (see index.ts). */
+
+export interface EmulatorUser {
+  id: string;
+  email: string;
+  name?: string;
+}
+
+export interface AirtableEmulatorOptions {
+  /** Interface to listen on; default '127.0.0.1'. */
+  host?: string;
+  /** Port; default 0 (random). */
+  port?: number;
+  clientId: string;
+  /** undefined or '' => public client (Basic auth forbidden, client_id in body). */
+  clientSecret?: string;
+  /** Exact-match list of registered redirect URIs. */
+  redirectUris: string[];
+  /** Skip the consent page and approve at once (default bases are granted). */
+  autoApprove?: boolean;
+  /** Default 3600. */
+  accessTokenTtlSec?: number;
+  /** Default 5184000 (60 days). */
+  refreshTokenTtlSec?: number;
+  /** Default 600. */
+  codeTtlSec?: number;
+  /** Requests per second per base; default 5; 0 disables. */
+  rateLimitPerSecond?: number;
+  /** Default 30. */
+  rateLimitLockoutSec?: number;
+  /** Scopes enabled on the integration; default: every basic scope. */
+  registeredScopes?: string[];
+  /** The signed-in Airtable user; default a fixed demo user. */
+  user?: EmulatorUser;
+  /** Integration name shown on the consent page; default 'Latchkey'. */
+  appName?: string;
+}
+
+export interface EmulatorStats {
+  authorizations: number;
+  codeExchanges: number;
+  refreshes: number;
+  refreshTokenReuses: number;
+  apiCalls: number;
+  rateLimited: number;
+}
+
+export interface AirtableEmulator {
+  /** http://HOST:PORT */
+  url: string;
+  /** `${url}/oauth2/v1/authorize` */
+  authorizeUrl: string;
+  /** `${url}/oauth2/v1/token` */
+  tokenUrl: string;
+  /** `${url}` (API paths are /v0/...) */
+  apiBaseUrl: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  user: EmulatorUser;
+  stats(): EmulatorStats;
+  /** Test helper: make every live access token expired now. */
+  expireAccessTokens(): void;
+  /** Test helper: revoke every grant (all their tokens die). */
+  revokeAllGrants(): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,42 @@
+import { ERROR_TABLE, type ErrorCode } from './codes.js';
+
+export interface AppErrorOptions {
+  /** The underlying error; logged, never exposed. */
+  cause?: unknown;
+  /** Safe, structured details for callers (e.g. the list of valid scopes). */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * The one error type Latchkey code throws. `message` is always safe to show a caller:
+ * it must never contain a secret, a token or a third-party error text.
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message?: string, options: AppErrorOptions = {}) {
+    super(message ?? ERROR_TABLE[code].message, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.details = options.details;
+  }
+
+  get httpStatus(): number {
+    return ERROR_TABLE[this.code].http;
+  }
+
+  get grpcCode(): number {
+    return ERROR_TABLE[this.code].grpc;
+  }
+}
+
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof AppError;
+}
+
+/** Anything that is not an AppError becomes INTERNAL, keeping the original as the (hidden) cause. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  return new AppError('INTERNAL', undefined, { cause: err });
+}

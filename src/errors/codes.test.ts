@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { Code } from '@connectrpc/connect';
+import { describe, expect, it } from 'vitest';
+import { ERROR_TABLE, type ErrorCode } from './codes.js';
+import { AppError, gatewayErrorBody, toAppError } from './index.js';
+
+const docs = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+
+describe('error table', () => {
+  it.each(Object.entries(ERROR_TABLE))(
+    '%s is documented with its HTTP status and gRPC code',
+    (code, entry) => {
+      expect(docs).toContain(`| \`${code}\` | ${entry.http} | ${Code[entry.grpc]} (${entry.grpc}) |`);
+    },
+  );
+
+  it('documents no code that the table lacks', () => {
+    const documented = [...docs.matchAll(/^\| `([A-Z_]+)` \| \d{3} \|/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual(Object.keys(ERROR_TABLE).sort());
+  });
+
+  it('uses the grpc-gateway HTTP status for each gRPC code', () => {
+    const gateway: Partial<Record<Code, number[]>> = {
+      [Code.InvalidArgument]: [400],
+      [Code.Unauthenticated]: [401],
+      [Code.PermissionDenied]: [403, 400],
+      [Code.NotFound]: [404],
+      [Code.AlreadyExists]: [409],
+      [Code.FailedPrecondition]: [400, 410],
+      [Code.ResourceExhausted]: [413, 429],
+      [Code.Unavailable]: [502, 503],
+      [Code.DeadlineExceeded]: [504],
+      [Code.Internal]: [500],
+      [Code.Unimplemented]: [501],
+    };
+    for (const [code, entry] of Object.entries(ERROR_TABLE)) {
+      expect(gateway[entry.grpc], code).toContain(entry.http);
+    }
+  });
+});
+
+describe('AppError', () => {
+  it('exposes the table entry and a gateway body', () => {
+    const err = new AppError('CONNECTION_NOT_FOUND', 'No connection named "x".');
+    expect(err.httpStatus).toBe(404);
+    expect(err.grpcCode).toBe(Code.NotFound);
+    expect(gatewayErrorBody(err)).toEqual({
+      code: 5,
+      message: 'No connection named "x".',
+      details: [
+        {
+          '@type': 'type.googleapis.com/scalekit.v1.errdetails.ErrorInfo',
+          error_code: 'CONNECTION_NOT_FOUND',
+        },
+      ],
+    });
+  });
+
+  it('hides unknown errors behind INTERNAL without their message', () => {
+    const cause = new Error('secret-token-123 leaked in a driver message');
+    const err = toAppError(cause);
+    expect(err.code satisfies ErrorCode).toBe('INTERNAL');
+    expect(err.message).not.toContain('secret-token-123');
+    expect(err.cause).toBe(cause);
+  });
+});

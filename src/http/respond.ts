@@ -1,0 +1,78 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import { Http2ServerResponse } from 'node:http2';
+import { type AppError, gatewayErrorBody } from '../errors/index.js';
+import type { HttpResponse } from './types.js';
+
+/** Headers on every HTML page Latchkey renders: no scripts, no framing, no referrer, no caching. */
+export const HTML_SECURITY_HEADERS: Readonly<OutgoingHttpHeaders> = Object.freeze({
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+});
+
+/**
+ * Writes a complete response (status, headers, body) on an HTTP/1.1 or HTTP/2 response.
+ * When headers already went out, the response can no longer be answered cleanly: it is
+ * ended (or destroyed, when a body was in flight) so the client sees a truncated reply.
+ */
+export function sendRaw(res: HttpResponse, status: number, headers: OutgoingHttpHeaders, body: Buffer): void {
+  if (res.headersSent || res.writableEnded) {
+    abandon(res);
+    return;
+  }
+  const all: OutgoingHttpHeaders = { ...headers, 'content-length': body.length };
+  if (res instanceof Http2ServerResponse) {
+    res.writeHead(status, all);
+    res.end(body);
+    return;
+  }
+  // The request body was not (fully) read — e.g. it was too large: don't keep the connection.
+  if (res.req && !res.req.complete) all.connection = 'close';
+  res.writeHead(status, all);
+  res.end(body);
+}
+
+function abandon(res: HttpResponse): void {
+  if (res.writableEnded || res.destroyed) return;
+  res.destroy();
+}
+
+export function sendJson(
+  res: HttpResponse,
+  status: number,
+  body: unknown,
+  headers: OutgoingHttpHeaders = {},
+): void {
+  const payload = Buffer.from(JSON.stringify(body), 'utf8');
+  sendRaw(
+    res,
+    status,
+    { 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff', ...headers },
+    payload,
+  );
+}
+
+export function sendHtml(
+  res: HttpResponse,
+  status: number,
+  html: string,
+  headers: OutgoingHttpHeaders = {},
+): void {
+  sendRaw(
+    res,
+    status,
+    { 'content-type': 'text/html; charset=utf-8', ...headers, ...HTML_SECURITY_HEADERS },
+    Buffer.from(html, 'utf8'),
+  );
+}
+
+/** Latchkey's own failure: status from the error table, gateway JSON body, `x-latchkey-error: <code>`. */
+export function sendAppError(res: HttpResponse, err: AppError): void {
+  sendJson(res, err.httpStatus, gatewayErrorBody(err), {
+    'x-latchkey-error': err.code,
+    'cache-control': 'no-store',
+  });
+}

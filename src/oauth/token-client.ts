@@ -1,0 +1,124 @@
+import * as oauth from 'oauth4webapi';
+import type { ClientAuth } from '../store/index.js';
+import { isInsecureAllowed, type OAuthEndpoints } from './endpoints.js';
+import { translateOAuthError } from './errors.js';
+
+export interface OAuthClientCredentials {
+  clientId: string;
+  clientSecret: string | null;
+}
+
+/** Tokens as the provider returned them, normalised. */
+export interface ProviderTokens {
+  accessToken: string;
+  /** undefined when the provider sent none (keep the stored one). */
+  refreshToken: string | undefined;
+  /** Granted scopes; undefined when the provider did not say. */
+  scopes: string[] | undefined;
+  expiresAt: number | null;
+  refreshExpiresAt: number | null;
+}
+
+export interface TokenClientOptions {
+  timeoutMs: number;
+  insecurePolicy: 'loopback' | 'always';
+}
+
+function clientAuthFor(kind: ClientAuth, secret: string | null): oauth.ClientAuth {
+  if (!secret || kind === 'none') return oauth.None();
+  return kind === 'post' ? oauth.ClientSecretPost(secret) : oauth.ClientSecretBasic(secret);
+}
+
+function requestOptions(
+  endpoints: OAuthEndpoints,
+  opts: TokenClientOptions,
+): oauth.TokenEndpointRequestOptions {
+  return {
+    signal: AbortSignal.timeout(opts.timeoutMs),
+    [oauth.allowInsecureRequests]: isInsecureAllowed(endpoints.tokenUrl, opts.insecurePolicy),
+  };
+}
+
+function normalise(res: oauth.TokenEndpointResponse, separator: string, now: number): ProviderTokens {
+  const refreshIn = typeof res.refresh_expires_in === 'number' ? res.refresh_expires_in : null;
+  return {
+    accessToken: res.access_token,
+    refreshToken: res.refresh_token || undefined,
+    scopes:
+      res.scope === undefined
+        ? undefined
+        : res.scope.split(separator === ' ' ? /\s+/ : separator).filter(Boolean),
+    expiresAt: typeof res.expires_in === 'number' ? now + res.expires_in * 1000 : null,
+    refreshExpiresAt: refreshIn === null ? null : now + refreshIn * 1000,
+  };
+}
+
+/** Token endpoint calls over oauth4webapi; all failures leave as OAuthGrantError / OAuthTransportError. */
+export function createTokenClient(opts: TokenClientOptions) {
+  const as = (e: OAuthEndpoints): oauth.AuthorizationServer => ({
+    issuer: new URL(e.tokenUrl).origin,
+    authorization_endpoint: e.authorizeUrl,
+    token_endpoint: e.tokenUrl,
+  });
+
+  return {
+    async exchangeCode(input: {
+      endpoints: OAuthEndpoints;
+      credentials: OAuthClientCredentials;
+      /** The callback's query parameters, as the provider sent them. */
+      callbackParams: URLSearchParams;
+      expectedState: string;
+      redirectUri: string;
+      codeVerifier: string | null;
+    }): Promise<ProviderTokens> {
+      const { endpoints, credentials } = input;
+      const client: oauth.Client = { client_id: credentials.clientId };
+      try {
+        // Mix-up defence comes from the per-connection redirect URI; an `iss` the provider may add
+        // is not compared with our synthetic issuer.
+        const raw = new URLSearchParams(input.callbackParams);
+        raw.delete('iss');
+        const params = oauth.validateAuthResponse(as(endpoints), client, raw, input.expectedState);
+        const now = Date.now();
+        const response = await oauth.authorizationCodeGrantRequest(
+          as(endpoints),
+          client,
+          clientAuthFor(endpoints.clientAuth, credentials.clientSecret),
+          params,
+          input.redirectUri,
+          input.codeVerifier ?? oauth.nopkce,
+          requestOptions(endpoints, opts),
+        );
+        const result = await oauth.processAuthorizationCodeResponse(as(endpoints), client, response);
+        return normalise(result, endpoints.scopeSeparator, now);
+      } catch (err) {
+        throw translateOAuthError(err);
+      }
+    },
+
+    async refresh(input: {
+      endpoints: OAuthEndpoints;
+      credentials: OAuthClientCredentials;
+      refreshToken: string;
+    }): Promise<ProviderTokens> {
+      const { endpoints, credentials } = input;
+      const client: oauth.Client = { client_id: credentials.clientId };
+      try {
+        const now = Date.now();
+        const response = await oauth.refreshTokenGrantRequest(
+          as(endpoints),
+          client,
+          clientAuthFor(endpoints.clientAuth, credentials.clientSecret),
+          input.refreshToken,
+          requestOptions(endpoints, opts),
+        );
+        const result = await oauth.processRefreshTokenResponse(as(endpoints), client, response);
+        return normalise(result, endpoints.scopeSeparator, now);
+      } catch (err) {
+        throw translateOAuthError(err);
+      }
+    },
+  };
+}
+
+export type TokenClient = ReturnType<typeof createTokenClient>;

@@ -1,0 +1,125 @@
+import type { Dispatcher } from 'undici';
+import { AppError, toAppError } from '../errors/index.js';
+import { sendAppError } from '../http/respond.js';
+import type { HttpRequest, HttpResponse } from '../http/types.js';
+import { resolveEndpoints } from '../oauth/index.js';
+import { getProvider } from '../providers/index.js';
+import type { ConnectedAccount } from '../store/index.js';
+import { buildTarget } from './steps/build-target.js';
+import { watchClient } from './steps/client-abort.js';
+import { parseTarget } from './steps/parse-target.js';
+import { inspectBody, prepareBody } from './steps/request-body.js';
+import { readAccountHeaders, selectAccount } from './steps/select-account.js';
+import { sendUpstream, type UpstreamCall } from './steps/send-upstream.js';
+import { streamResponse } from './steps/stream-response.js';
+import type { ProxyDeps, ProxyHandler } from './types.js';
+import { createUpstreamPool } from './upstream-pool.js';
+
+function accessTokenOf(account: ConnectedAccount): string {
+  if (!account.accessToken)
+    throw new AppError('INTERNAL', 'The refresher returned an account without a token.');
+  return account.accessToken;
+}
+
+/** Reads and drops a response body we will not pass on (frees the pooled connection). */
+async function discard(response: Dispatcher.ResponseData): Promise<void> {
+  await response.body.dump().catch(() => undefined);
+}
+
+/**
+ * `/proxy/*`: the app's call, made on behalf of one of its users. Reads top to bottom:
+ *  1. authenticate the app's bearer;
+ *  2. parse the raw target (path rules) — before any lookup or upstream call;
+ *  3. read connection_name + identifier and the body's declared size;
+ *  4. select the connected account and ensure a fresh user token;
+ *  5. build the upstream URL (never leaving the provider's origin) and prepare the body;
+ *  6. send; on a provider 401 with a replayable body, refresh once and retry once;
+ *  7. mark the account used, then stream the provider's response back unchanged.
+ * Latchkey's own failures get the gateway error body + `x-latchkey-error`.
+ */
+export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
+  const { config, log } = deps;
+  const dispatcher = deps.dispatcher ?? createUpstreamPool(config);
+
+  function touch(accountId: string): void {
+    deps.store.accounts.touchLastUsed(accountId).catch((err: unknown) => {
+      log.warn({ err, accountId }, 'could not record last use of connected account');
+    });
+  }
+
+  async function proxy(req: HttpRequest, res: HttpResponse, signal: AbortSignal): Promise<void> {
+    await deps.authenticate(req.headers.authorization);
+    const target = parseTarget(req.url);
+    const ref = readAccountHeaders(req.rawHeaders);
+    const shape = inspectBody(req, config.proxyMaxBodyBytes);
+
+    const { connection, account } = await selectAccount(deps.lookup, ref);
+    const fresh = await deps.refresher.ensureFresh(account, connection);
+
+    const { apiBaseUrl } = resolveEndpoints(connection, getProvider(connection.provider));
+    const call: UpstreamCall = {
+      dispatcher,
+      target: buildTarget(apiBaseUrl, target),
+      method: req.method ?? 'GET',
+      rawHeaders: req.rawHeaders,
+      body: await prepareBody(req, shape, config.proxyMaxBodyBytes),
+      signal,
+      timeoutMs: config.proxyTimeoutMs,
+    };
+
+    const tokenUsed = accessTokenOf(fresh);
+    let response = await sendUpstream(call, tokenUsed);
+    let retried = false;
+    if (response.statusCode === 401 && call.body.replayable) {
+      const renewed = await deps.refresher
+        .ensureFresh(fresh, connection, { rejectedAccessToken: tokenUsed })
+        .catch(async (err: unknown) => {
+          await discard(response);
+          throw err;
+        });
+      const newToken = accessTokenOf(renewed);
+      if (newToken !== tokenUsed) {
+        await discard(response);
+        response = await sendUpstream(call, newToken);
+        retried = true;
+      }
+    }
+
+    touch(account.id);
+    log.debug(
+      {
+        method: call.method,
+        connection: connection.name,
+        accountId: account.id,
+        status: response.statusCode,
+        retried,
+      },
+      'proxying provider response',
+    );
+    await streamResponse(res, response).catch((err: unknown) => {
+      log.debug({ err, accountId: account.id }, 'proxy response stream ended early');
+    });
+  }
+
+  async function handler(req: HttpRequest, res: HttpResponse): Promise<void> {
+    const client = watchClient(res);
+    try {
+      await proxy(req, res, client.signal);
+    } catch (raw) {
+      if (client.gone) return;
+      const err = toAppError(raw);
+      if (err.httpStatus >= 500) log.warn({ err, code: err.code }, 'proxy request failed');
+      else log.debug({ code: err.code }, 'proxy request refused');
+      sendAppError(res, err);
+    } finally {
+      client.dispose();
+    }
+  }
+
+  return {
+    handler,
+    close: async () => {
+      if (!deps.dispatcher) await dispatcher.close();
+    },
+  };
+}

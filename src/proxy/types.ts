@@ -1,0 +1,26 @@
+import type { Dispatcher } from 'undici';
+import type { AccountLookup } from '../accounts/account-lookup.js';
+import type { TokenRefresher } from '../accounts/token-refresher.js';
+import type { Config } from '../config/config.js';
+import type { RouteHandler } from '../http/types.js';
+import type { Logger } from '../log/logger.js';
+import type { Store } from '../store/index.js';
+
+/** What the /proxy pipeline needs from the rest of Latchkey. */
+export interface ProxyDeps {
+  /** Verifies the app's bearer; throws AppError('UNAUTHENTICATED') when it is missing or invalid. */
+  authenticate(authorization: string | string[] | undefined): Promise<{ clientId: string }>;
+  lookup: Pick<AccountLookup, 'resolve'>;
+  refresher: Pick<TokenRefresher, 'ensureFresh'>;
+  store: Pick<Store, 'accounts'>;
+  config: Pick<Config, 'proxyTimeoutMs' | 'proxyMaxBodyBytes'>;
+  log: Logger;
+  /** Outbound dispatcher; by default the proxy's own keep-alive pool (closed by `close()`). */
+  dispatcher?: Dispatcher;
+}
+
+export interface ProxyHandler {
+  handler: RouteHandler;
+  /** Closes the proxy's own upstream pools (an injected dispatcher is left to its owner). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,84 @@
+import { createAccountLookup } from './accounts/account-lookup.js';
+import { createAuthorizationFlow } from './accounts/authorization-flow.js';
+import { createAuthorizationLinks } from './accounts/authorization-links.js';
+import { createConnectionService } from './accounts/connections.js';
+import { createTokenRefresher } from './accounts/token-refresher.js';
+import {
+  authenticateBearer,
+  createKeysEndpoint,
+  createTokenEndpoint,
+  createTokenIssuer,
+} from './api/auth/index.js';
+import { createPageRoutes } from './api/pages/routes.js';
+import { createRestRoutes } from './api/rest/routes.js';
+import { createRpcHandler } from './api/rpc/routes.js';
+import type { Config } from './config/config.js';
+import { AppError, toAppError } from './errors/index.js';
+import { sendAppError, sendJson } from './http/respond.js';
+import { createRouter } from './http/router.js';
+import type { HttpRequest, HttpResponse } from './http/types.js';
+import type { Logger } from './log/logger.js';
+import { createTokenClient } from './oauth/index.js';
+import { createProxyHandler } from './proxy/pipeline.js';
+import type { Store } from './store/index.js';
+
+export interface ServerDeps {
+  store: Store;
+  log: Logger;
+}
+
+export interface BuiltServer {
+  handler(req: HttpRequest, res: HttpResponse): void;
+  services: {
+    connections: ReturnType<typeof createConnectionService>;
+    links: ReturnType<typeof createAuthorizationLinks>;
+    flow: ReturnType<typeof createAuthorizationFlow>;
+    refresher: ReturnType<typeof createTokenRefresher>;
+  };
+  close(): Promise<void>;
+}
+
+/**
+ * Composition root: wires every capability into one request handler for the one port.
+ * Nothing here listens; see runtime.ts.
+ */
+export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
+  const { store, log } = deps;
+  const tokens = createTokenClient({ timeoutMs: 15_000, insecurePolicy: config.allowHttpProviders });
+  const lookup = createAccountLookup(store);
+  const connections = createConnectionService({ store, config });
+  const links = createAuthorizationLinks({ store, config, lookup, log });
+  const flow = createAuthorizationFlow({ store, config, tokens, log });
+  const refresher = createTokenRefresher({ store, config, tokens, log });
+  const issuer = createTokenIssuer({ store, config });
+  const authenticate = (authorization: string | string[] | null | undefined) =>
+    authenticateBearer(issuer, authorization ?? undefined);
+
+  const router = createRouter();
+  router.add('GET', '/healthz', async (_req, res) => sendJson(res, 200, { status: 'ok' }));
+  router.add('POST', '/oauth/token', createTokenEndpoint({ store, issuer, log }));
+  router.add('GET', '/keys', createKeysEndpoint(issuer));
+  createPageRoutes({ flow, log }).register(router);
+  const proxy = createProxyHandler({ authenticate, lookup, refresher, store, config, log });
+  router.add('*', '/proxy/*', proxy.handler);
+  const rpcDeps = { store, lookup, links, refresher, authenticate, log };
+  createRestRoutes(rpcDeps).register(router);
+
+  const fallback = async (req: HttpRequest, res: HttpResponse) => {
+    try {
+      if (!(await router.handle(req, res)))
+        sendAppError(res, new AppError('NOT_FOUND', `No route for ${req.method} ${req.url?.split('?')[0]}.`));
+    } catch (err) {
+      const appErr = toAppError(err);
+      if (appErr.code === 'INTERNAL') log.error({ err: appErr.cause }, 'unhandled error in HTTP route');
+      sendAppError(res, appErr);
+    }
+  };
+  const handler = createRpcHandler(rpcDeps, fallback);
+
+  return {
+    handler,
+    services: { connections, links, flow, refresher },
+    close: () => proxy.close(),
+  };
+}

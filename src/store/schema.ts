@@ -1,0 +1,85 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types. Times are integer milliseconds since the epoch (BIGINT on PostgreSQL), flags are
+ * 0/1 integers, lists are JSON text: the same repositories then run on SQLite and PostgreSQL.
+ * Columns ending in `_enc` hold AES-GCM envelopes (store/crypto.ts); `_hash` columns hold SHA-256.
+ */
+export interface ApiClientsTable {
+  id: string;
+  name: string;
+  secret_hash: string;
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  private_jwk_enc: string;
+  public_jwk: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
+export interface ConnectionsTable {
+  id: string;
+  name: string;
+  provider: string;
+  client_id: string;
+  client_secret_enc: string | null;
+  scopes: string;
+  authorize_url: string | null;
+  token_url: string | null;
+  api_base_url: string | null;
+  pkce: number | null;
+  client_auth: string | null;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConnectedAccountsTable {
+  id: string;
+  connection_id: string;
+  identifier: string;
+  organization_id: string;
+  user_id: string;
+  status: string;
+  access_token_enc: string | null;
+  refresh_token_enc: string | null;
+  scopes: string;
+  token_expires_at: number | null;
+  refresh_expires_at: number | null;
+  version: Generated<number>;
+  refresh_lease_owner: string | null;
+  refresh_lease_until: number | null;
+  last_refreshed_at: number | null;
+  last_used_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AuthRequestsTable {
+  id: string;
+  connected_account_id: string;
+  link_hash: string;
+  link_expires_at: number;
+  link_used_at: number | null;
+  state_hash: string | null;
+  browser_hash: string | null;
+  code_verifier_enc: string | null;
+  session_expires_at: number | null;
+  completed_at: number | null;
+  app_state: string | null;
+  user_verify_url: string | null;
+  created_at: number;
+}
+
+export interface Database {
+  api_clients: ApiClientsTable;
+  signing_keys: SigningKeysTable;
+  connections: ConnectionsTable;
+  connected_accounts: ConnectedAccountsTable;
+  auth_requests: AuthRequestsTable;
+}

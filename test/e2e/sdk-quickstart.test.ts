@@ -1,0 +1,117 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ScalekitClient } from '@scalekit-sdk/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AirtableEmulator } from '../../src/emulators/airtable/index.js';
+import { browse } from '../helpers/authorize.js';
+import { connectAirtableEmulator, startTestLatchkey, type TestLatchkey } from '../helpers/latchkey.js';
+
+const QUICKSTART = path.resolve(import.meta.dirname, '../../examples/airtable-quickstart/quickstart.mjs');
+
+/** Runs the seed's example as a separate process; resolves its link, then lets it continue. */
+function runQuickstart(env: Record<string, string>) {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [QUICKSTART], {
+    env: { ...process.env, ...env },
+    cwd: path.dirname(QUICKSTART),
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += String(d)));
+  child.stderr.on('data', (d) => (stderr += String(d)));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const link = (async () => {
+    for (let i = 0; i < 300; i++) {
+      const m = /Authorize Airtable: (\S+)/.exec(stdout);
+      if (m) return m[1]!;
+      if (child.exitCode !== null) break;
+      await sleep(50);
+    }
+    throw new Error(`quickstart printed no link. stdout=${stdout} stderr=${stderr}`);
+  })();
+  return {
+    link,
+    pressEnter() {
+      child.stdin.write('\n');
+      child.stdin.end();
+    },
+    exited,
+    output: () => ({ stdout, stderr }),
+  };
+}
+
+describe('the seed quickstart against Latchkey (real @scalekit-sdk/node, real server, real emulator)', () => {
+  let latchkey: TestLatchkey;
+  let emulator: AirtableEmulator;
+  let clientId: string;
+  let clientSecret: string;
+
+  beforeAll(async () => {
+    latchkey = await startTestLatchkey();
+    ({ emulator } = await connectAirtableEmulator(latchkey, { accessTokenTtlSec: 2 }));
+    const created = await latchkey.store.apiClients.create('quickstart');
+    clientId = created.client.id;
+    clientSecret = created.secret;
+  });
+
+  afterAll(async () => {
+    await emulator?.close();
+    await latchkey?.close();
+  });
+
+  it('authorizes user_123 through the link and proxies /v0/meta/whoami', async () => {
+    const run = runQuickstart({
+      SCALEKIT_ENV_URL: latchkey.url,
+      SCALEKIT_CLIENT_ID: clientId,
+      SCALEKIT_CLIENT_SECRET: clientSecret,
+    });
+    const link = await run.link;
+    expect(link).toMatch(new RegExp(`^${latchkey.config.publicUrl}/connect/[A-Za-z0-9_-]{40,}$`));
+
+    const page = await browse(link, { decision: 'approve' });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Airtable is connected');
+    expect(page.trail.some((u) => u.startsWith(emulator.authorizeUrl))).toBe(true);
+
+    run.pressEnter();
+    expect(await run.exited).toBe(0);
+    const { stdout } = run.output();
+    expect(stdout).toContain(emulator.user.id);
+    expect(stdout).toContain(emulator.user.email);
+    expect(emulator.stats().codeExchanges).toBe(1);
+  });
+
+  it('refreshes the 2-second token on demand and keeps calls succeeding', async () => {
+    const sdk = new ScalekitClient(latchkey.url, clientId, clientSecret);
+    // The SDK logs in lazily on its first gRPC call; request() alone would go out without a token.
+    await sdk.actions.getAuthorizationLink({ connectionName: 'airtable', identifier: 'someone_else' });
+    const before = emulator.stats().refreshes;
+    for (let i = 0; i < 3; i++) {
+      await sleep(2100);
+      const res = await sdk.actions.request({
+        connectionName: 'airtable',
+        identifier: 'user_123',
+        path: '/v0/meta/whoami',
+      });
+      expect(res.status).toBe(200);
+      expect(res.data.id).toBe(emulator.user.id);
+    }
+    expect(emulator.stats().refreshes - before).toBe(3);
+    expect(emulator.stats().refreshTokenReuses).toBe(0);
+  });
+
+  it('50 concurrent calls on an expired token cause exactly one refresh at the emulator', async () => {
+    const sdk = new ScalekitClient(latchkey.url, clientId, clientSecret);
+    await sdk.actions.getAuthorizationLink({ connectionName: 'airtable', identifier: 'someone_else' });
+    await sleep(2100);
+    const before = emulator.stats().refreshes;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        sdk.actions.request({ connectionName: 'airtable', identifier: 'user_123', path: '/v0/meta/whoami' }),
+      ),
+    );
+    expect(results.every((r) => r.status === 200 && r.data.id === emulator.user.id)).toBe(true);
+    expect(emulator.stats().refreshes - before).toBe(1);
+    expect(emulator.stats().refreshTokenReuses).toBe(0);
+  });
+});

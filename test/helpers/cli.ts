@@ -1,0 +1,44 @@
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+const MAIN = path.join(ROOT, 'src/main.ts');
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `latchkey <args>` from source in a child process (the way an operator would). */
+export function runCli(args: string[], env: Record<string, string> = {}): CliResult {
+  const r = spawnSync(TSX, [MAIN, ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts a long-running command; resolves once a stdout line matches `ready`. */
+export function startCli(args: string[], env: Record<string, string>, ready: RegExp) {
+  const child = spawn(TSX, [MAIN, ...args], { env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += String(d)));
+  child.stderr.on('data', (d) => (stderr += String(d)));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const line = new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready: ${stdout} ${stderr}`)), 20_000);
+    child.stdout.on('data', () => {
+      const m = ready.exec(stdout);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    });
+    child.on('close', () => reject(new Error(`exited early: ${stdout} ${stderr}`)));
+  });
+  return { child, line, exited, output: () => ({ stdout, stderr }) };
+}

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config/config.js';
+import { type AirtableEmulator, startAirtableEmulator } from '../../src/emulators/airtable/index.js';
+import { createLogger } from '../../src/log/logger.js';
+import { type RunningLatchkey, startLatchkey } from '../../src/runtime.js';
+
+export interface TestLatchkey extends RunningLatchkey {
+  dataDir: string;
+  /** Every log line the server wrote, for secret-leak checks. */
+  logs(): string;
+}
+
+/** A real Latchkey on 127.0.0.1:0 with its own data dir; logs captured in memory. */
+export async function startTestLatchkey(env: Record<string, string> = {}): Promise<TestLatchkey> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'latchkey-test-'));
+  const config = loadConfig({
+    LATCHKEY_DATA_DIR: dataDir,
+    LATCHKEY_PORT: '0',
+    LATCHKEY_LOG_LEVEL: 'debug',
+    ...env,
+  });
+  const chunks: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      chunks.push(String(chunk));
+      cb();
+    },
+  });
+  const running = await startLatchkey(config, createLogger('debug', sink));
+  return {
+    ...running,
+    dataDir,
+    logs: () => chunks.join(''),
+    async close() {
+      await running.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const AIRTABLE_TEST_SCOPES = ['data.records:read', 'schema.bases:read', 'user.email:read'];
+
+/**
+ * An Airtable connection on `latchkey` wired to a fresh emulator: the connection is created
+ * first (its id fixes the redirect URI), then the emulator, then the connection's URL overrides.
+ */
+export async function connectAirtableEmulator(
+  latchkey: RunningLatchkey,
+  opts: { name?: string; accessTokenTtlSec?: number; clientSecret?: string | null } = {},
+): Promise<{ emulator: AirtableEmulator; connectionId: string; clientSecret: string | null }> {
+  const svc = latchkey.server.services.connections;
+  const clientId = `test-client-${Math.random().toString(36).slice(2, 8)}`;
+  const clientSecret =
+    opts.clientSecret === null ? null : (opts.clientSecret ?? `sec_${Math.random().toString(36).slice(2)}`);
+  const conn = await svc.create({
+    name: opts.name ?? 'airtable',
+    provider: 'airtable',
+    clientId,
+    clientSecret,
+    scopes: AIRTABLE_TEST_SCOPES,
+  });
+  const emulator = await startAirtableEmulator({
+    clientId,
+    clientSecret: clientSecret ?? undefined,
+    redirectUris: [svc.redirectUri(conn)],
+    accessTokenTtlSec: opts.accessTokenTtlSec,
+  });
+  await svc.update(conn.id, {
+    authorizeUrl: emulator.authorizeUrl,
+    tokenUrl: emulator.tokenUrl,
+    apiBaseUrl: emulator.apiBaseUrl,
+  });
+  return { emulator, connectionId: conn.id, clientSecret };
+}

@@ -1,0 +1,189 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, startCli } from '../helpers/cli.js';
+
+/** The CLI contracts scripts rely on (ARCHITECTURE.md "CLI output for scripts"). */
+describe('latchkey CLI', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'latchkey-cli-'));
+  const env = { LATCHKEY_DATA_DIR: dataDir, LATCHKEY_LOG_LEVEL: 'silent' };
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('clients create --json prints exactly {clientId, clientSecret}; the key file is created 0600', () => {
+    const r = runCli(['clients', 'create', '--name', 'ci', '--json'], env);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out).sort()).toEqual(['clientId', 'clientSecret']);
+    expect(out.clientId).toMatch(/^skc_\d{18}$/);
+    expect(statSync(path.join(dataDir, 'master.key')).mode & 0o777).toBe(0o600);
+    const list = JSON.parse(runCli(['clients', 'list', '--json'], env).stdout);
+    expect(list.map((c: { id: string }) => c.id)).toContain(out.clientId);
+    expect(JSON.stringify(list)).not.toContain(out.clientSecret);
+  });
+
+  it('clients create without --json prints ready-to-paste SCALEKIT_ variables', () => {
+    const r = runCli(['clients', 'create', '--name', 'human'], env);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /SCALEKIT_ENV_URL=http:\/\/localhost:8080 SCALEKIT_CLIENT_ID=skc_\d+ SCALEKIT_CLIENT_SECRET=\S+/,
+    );
+  });
+
+  it('clients revoke marks a client revoked; an unknown id fails clearly', () => {
+    const { clientId } = JSON.parse(runCli(['clients', 'create', '--name', 'gone', '--json'], env).stdout);
+    expect(runCli(['clients', 'revoke', clientId], env).status).toBe(0);
+    const list = JSON.parse(runCli(['clients', 'list', '--json'], env).stdout);
+    expect(list.find((c: { id: string }) => c.id === clientId).revokedAt).toBeTruthy();
+    const bad = runCli(['clients', 'revoke', 'skc_000'], env);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('No API client with id "skc_000"');
+  });
+
+  it('connections create --json prints {id, name, provider, redirectUri}; webhook.manage is stored as webhook:manage', () => {
+    const r = runCli(
+      [
+        'connections',
+        'create',
+        '--provider',
+        'airtable',
+        '--name',
+        'airtable',
+        '--client-id',
+        'cid',
+        '--client-secret',
+        'shh-secret',
+        '--scopes',
+        'data.records:read webhook.manage',
+        '--json',
+      ],
+      env,
+    );
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out).sort()).toEqual(['id', 'name', 'provider', 'redirectUri']);
+    expect(out.redirectUri).toBe(`http://localhost:8080/sso/v1/oauth/${out.id}/callback`);
+    const got = JSON.parse(runCli(['connections', 'get', 'airtable', '--json'], env).stdout);
+    expect(got.scopes).toEqual(['data.records:read', 'webhook:manage']);
+    expect(JSON.stringify(got)).not.toContain('shh-secret');
+  });
+
+  it('refuses an unknown scope with the list of valid ones, creating nothing', () => {
+    const r = runCli(
+      [
+        'connections',
+        'create',
+        '--provider',
+        'airtable',
+        '--name',
+        'bad',
+        '--client-id',
+        'c',
+        '--scopes',
+        'data.records:read records:everything',
+      ],
+      env,
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('Unknown Airtable scope: records:everything');
+    expect(r.stderr).toContain('Valid scopes: data.records:read, data.records:write');
+    const list = JSON.parse(runCli(['connections', 'list', '--json'], env).stdout);
+    expect(list.map((c: { name: string }) => c.name)).not.toContain('bad');
+  });
+
+  it('connections update changes URL overrides and keeps the output keys', () => {
+    const r = runCli(
+      ['connections', 'update', 'airtable', '--api-base-url', 'http://127.0.0.1:4010', '--json'],
+      env,
+    );
+    expect(r.status).toBe(0);
+    expect(Object.keys(JSON.parse(r.stdout)).sort()).toEqual(['id', 'name', 'provider', 'redirectUri']);
+    expect(JSON.parse(runCli(['connections', 'get', 'airtable', '--json'], env).stdout).apiBaseUrl).toBe(
+      'http://127.0.0.1:4010',
+    );
+    const bad = runCli(['connections', 'update', 'airtable', '--api-base-url', 'http://example.com'], env);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('loopback');
+  });
+
+  it('custom-oauth2 connections need their URLs', () => {
+    const missing = runCli(
+      ['connections', 'create', '--provider', 'custom-oauth2', '--name', 'c1', '--client-id', 'c'],
+      env,
+    );
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('authorizeUrl: is required');
+    const ok = runCli(
+      [
+        'connections',
+        'create',
+        '--provider',
+        'custom-oauth2',
+        '--name',
+        'c2',
+        '--client-id',
+        'c',
+        '--authorize-url',
+        'https://id.example.com/authorize',
+        '--token-url',
+        'https://id.example.com/token',
+        '--api-base-url',
+        'https://api.example.com',
+        '--no-pkce',
+        '--client-auth',
+        'post',
+        '--scopes',
+        'read write',
+        '--json',
+      ],
+      env,
+    );
+    expect(ok.status).toBe(0);
+    const got = JSON.parse(runCli(['connections', 'get', 'c2', '--json'], env).stdout);
+    expect(got).toMatchObject({ pkce: false, clientAuth: 'post', scopes: ['read', 'write'] });
+  });
+
+  it('connections delete removes it; a second delete fails clearly', () => {
+    expect(runCli(['connections', 'delete', 'c2'], env).status).toBe(0);
+    const again = runCli(['connections', 'delete', 'c2'], env);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('CONNECTION_NOT_FOUND');
+  });
+
+  it('bad configuration stops with one line per problem', () => {
+    const r = runCli(['clients', 'list'], {
+      ...env,
+      LATCHKEY_PORT: 'abc',
+      LATCHKEY_DATABASE_URL: 'mysql://x',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('LATCHKEY_PORT');
+    expect(r.stderr).toContain('LATCHKEY_DATABASE_URL');
+  });
+
+  it('serve prints where it listens and stops cleanly on SIGTERM', async () => {
+    const run = startCli(['serve', '--port', '0'], env, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    const [, url] = await run.line;
+    const health = await fetch(`${url}/healthz`);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+
+  it('every command has --help', () => {
+    for (const cmd of [
+      [],
+      ['serve'],
+      ['clients'],
+      ['clients', 'create'],
+      ['connections'],
+      ['connections', 'create'],
+      ['emulator', 'airtable'],
+    ]) {
+      const r = runCli([...cmd, '--help'], env);
+      expect(r.status, cmd.join(' ')).toBe(0);
+      expect(r.stdout).toContain('Usage: latchkey');
+    }
+  });
+});
