@@ -4,6 +4,13 @@ import { isPostgresAvailable, PG_ADMIN_URL } from './databases.js';
  * Runs once per `npm test`. Decides whether PostgreSQL suites run: in CI (CI=true) PostgreSQL
  * must be reachable; elsewhere its absence skips those suites with a loud banner, before and after.
  */
+/** The suites that run only against PostgreSQL (keep in step when adding one). */
+const PG_SUITES = [
+  'store repositories on PostgreSQL (test/integration/store*)',
+  'token refresher on PostgreSQL (src/accounts/token-refresher.test.ts)',
+  'two replicas sharing PostgreSQL (test/integration/scale-out.test.ts)',
+];
+
 export default async function setup(): Promise<() => void> {
   const available = await isPostgresAvailable();
   process.env.LATCHKEY_TEST_PG = available ? '1' : '0';
@@ -11,7 +18,7 @@ export default async function setup(): Promise<() => void> {
     if (available) return;
     const line = '!'.repeat(78);
     console.warn(
-      `\n${line}\n! SKIPPED: every PostgreSQL suite (no server at ${PG_ADMIN_URL}).\n! Start PostgreSQL or set LATCHKEY_TEST_PG_URL to run them; CI never skips.\n${line}\n`,
+      `\n${line}\n! SKIPPED: every PostgreSQL suite (no server at ${PG_ADMIN_URL}):\n${PG_SUITES.map((s) => `!   - ${s}`).join('\n')}\n! Start PostgreSQL or set LATCHKEY_TEST_PG_URL to run them; CI never skips.\n${line}\n`,
     );
   };
   banner();

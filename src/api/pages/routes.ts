@@ -1,4 +1,4 @@
-import type { AuthorizationFlow } from '../../accounts/authorization-flow.js';
+import { type AuthorizationFlow, COOKIE_PATH, cookieNameFor } from '../../accounts/authorization-flow.js';
 import { toAppError } from '../../errors/index.js';
 import { parseCookies, serializeCookie } from '../../http/cookies.js';
 import { sendHtml } from '../../http/respond.js';
@@ -19,6 +19,7 @@ export function createPageRoutes(deps: { flow: AuthorizationFlow; log: Logger })
   function fail(res: HttpResponse, err: unknown, extraHeaders: Record<string, string | string[]> = {}) {
     const appErr = toAppError(err);
     if (appErr.code === 'INTERNAL') log.error({ err: appErr.cause }, 'authorization page failed');
+    else log.warn({ code: appErr.code }, 'authorization ended on an error page');
     sendHtml(res, appErr.httpStatus, renderPage(errorPage(appErr.code)), extraHeaders);
   }
 
@@ -45,11 +46,17 @@ export function createPageRoutes(deps: { flow: AuthorizationFlow; log: Logger })
   const callback: RouteHandler = async (req: HttpRequest, res, params) => {
     const query = new URL(req.url ?? '/', 'http://callback.invalid').searchParams;
     const cookies = parseCookies(req.headers.cookie);
+    const state = query.get('state');
+    // The browser-binding cookie is single use: clear it whatever the outcome.
+    const clear: Record<string, string[]> =
+      state && state.length <= 1024
+        ? { 'set-cookie': [serializeCookie(cookieNameFor(state), '', { maxAgeSec: 0, path: COOKIE_PATH })] }
+        : {};
     try {
       const { connection } = await flow.callback(params.connectionId ?? '', query, cookies);
-      sendHtml(res, 200, renderPage(successPage(getProvider(connection.provider).displayName)));
+      sendHtml(res, 200, renderPage(successPage(getProvider(connection.provider).displayName)), clear);
     } catch (err) {
-      fail(res, err);
+      fail(res, err, clear);
     }
   };
 

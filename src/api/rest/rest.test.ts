@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAirtableStore } from '../../../test/helpers/rpc-fixture.js';
 import { createAccountLookup } from '../../accounts/account-lookup.js';
 import { createAuthorizationLinks } from '../../accounts/authorization-links.js';
 import { type Config, loadConfig, withListenAddress } from '../../config/config.js';
@@ -12,7 +12,7 @@ import { AppError } from '../../errors/index.js';
 import { sendJson } from '../../http/respond.js';
 import { createRouter } from '../../http/router.js';
 import { createLogger } from '../../log/logger.js';
-import { createSealer, openStore, type Store } from '../../store/index.js';
+import type { Store } from '../../store/index.js';
 import { createRestRoutes } from './routes.js';
 
 const TOKEN = 'good-token';
@@ -39,20 +39,7 @@ const post = (url: string, body: unknown) => call('POST', url, JSON.stringify(bo
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'latchkey-rest-'));
   const log = createLogger('silent');
-  store = await openStore(`sqlite:${path.join(tmp, 'latchkey.db')}`, createSealer(randomBytes(32)));
-  await store.connections.create({
-    name: 'airtable',
-    provider: 'airtable',
-    clientId: 'airtable-client',
-    clientSecret: 'airtable-secret',
-    scopes: ['data.records:read'],
-    authorizeUrl: null,
-    tokenUrl: null,
-    apiBaseUrl: null,
-    pkce: null,
-    clientAuth: null,
-    enabled: true,
-  });
+  store = await openAirtableStore(tmp);
   const router = createRouter();
   server = http.createServer((req, res) => {
     router.handle(req, res).then(

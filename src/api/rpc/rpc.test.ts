@@ -7,6 +7,7 @@ import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { ScalekitClient, ScalekitServerException } from '@scalekit-sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAirtableStore } from '../../../test/helpers/rpc-fixture.js';
 import { createAccountLookup } from '../../accounts/account-lookup.js';
 import { createAuthorizationLinks } from '../../accounts/authorization-links.js';
 import { type Config, loadConfig, withListenAddress } from '../../config/config.js';
@@ -16,7 +17,7 @@ import { createOnePortServer, type OnePortServer } from '../../http/listener.js'
 import { sendJson } from '../../http/respond.js';
 import type { HttpRequest, HttpResponse } from '../../http/types.js';
 import { createLogger } from '../../log/logger.js';
-import { createSealer, openStore, type Store } from '../../store/index.js';
+import type { Store } from '../../store/index.js';
 import {
   AuthorizationDetailsSchema,
   ConnectedAccountService,
@@ -87,20 +88,7 @@ beforeAll(async () => {
   const { port } = await server.listen(0, '127.0.0.1');
   baseUrl = `http://127.0.0.1:${port}`;
   config = withListenAddress(loadConfig({ LATCHKEY_DATA_DIR: tmp }, {}), port);
-  store = await openStore(`sqlite:${path.join(tmp, 'latchkey.db')}`, createSealer(randomBytes(32)));
-  await store.connections.create({
-    name: 'airtable',
-    provider: 'airtable',
-    clientId: 'airtable-client',
-    clientSecret: 'airtable-secret',
-    scopes: ['data.records:read'],
-    authorizeUrl: null,
-    tokenUrl: null,
-    apiBaseUrl: null,
-    pkce: null,
-    clientAuth: null,
-    enabled: true,
-  });
+  store = await openAirtableStore(tmp);
   const lookup = createAccountLookup(store);
   const links = createAuthorizationLinks({ store, config, lookup, log });
   handler = createRpcHandler({ store, lookup, links, authenticate, log }, (req, res) => {

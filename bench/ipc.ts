@@ -1,0 +1,122 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * A tiny request/response protocol over the fork() IPC channel, so each server under test runs
+ * in its own process (own event loop, own RSS) and the orchestrator drives it by name.
+ */
+
+// biome-ignore lint/suspicious/noExplicitAny: handler arguments are typed by each child's map.
+type Handlers = Record<string, (arg: any) => unknown>;
+
+interface Request {
+  id: number;
+  cmd: string;
+  arg: unknown;
+}
+
+interface Reply {
+  id: number;
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+}
+
+const READY = '__ready__';
+
+/** Child side: answer every request with its handler; exit when the parent goes away. */
+export function serve(handlers: Handlers): void {
+  process.on('message', (msg: Request) => {
+    const handler = handlers[msg.cmd];
+    Promise.resolve()
+      .then(() => {
+        if (!handler) throw new Error(`unknown command ${msg.cmd}`);
+        return handler(msg.arg);
+      })
+      .then(
+        (result) => process.send?.({ id: msg.id, ok: true, result } satisfies Reply),
+        (err: unknown) =>
+          process.send?.({
+            id: msg.id,
+            ok: false,
+            error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+          } satisfies Reply),
+      );
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send?.(READY);
+}
+
+export interface Child<H extends Handlers> {
+  readonly proc: ChildProcess;
+  call<K extends keyof H & string>(cmd: K, arg?: Parameters<H[K]>[0]): Promise<Awaited<ReturnType<H[K]>>>;
+  /** Disconnects (the child exits on its own) and waits for the exit; SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Starts `file` (a .ts module next to this one) under tsx and waits until it serves. */
+export async function spawnChild<H extends Handlers>(file: string, execArgv: string[] = []): Promise<Child<H>> {
+  const proc = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
+    execArgv: ['--import', 'tsx', ...execArgv],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  exited.then(() => {
+    for (const p of pending.values()) p.reject(new Error(`${file} exited`));
+    pending.clear();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onMessage = (msg: unknown) => {
+      if (msg !== READY) return;
+      proc.off('message', onMessage);
+      resolve();
+    };
+    proc.on('message', onMessage);
+    proc.once('exit', (code) => reject(new Error(`${file} exited before it was ready (code ${code})`)));
+  });
+  proc.on('message', (msg: Reply) => {
+    const p = pending.get(msg.id);
+    if (!p) return;
+    pending.delete(msg.id);
+    if (msg.ok) p.resolve(msg.result);
+    else p.reject(new Error(`${file}: ${msg.error}`));
+  });
+
+  return {
+    proc,
+    call(cmd, arg) {
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        proc.send({ id, cmd, arg } satisfies Request);
+      });
+    },
+    async stop(graceMs = 5_000) {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      if (proc.connected) proc.disconnect();
+      const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** What every child reports about itself: CPU time so far and memory now (after a GC if exposed). */
+export function processUsage(opts: { gc?: boolean } = {}) {
+  if (opts.gc && typeof globalThis.gc === 'function') globalThis.gc();
+  const mem = process.memoryUsage();
+  return {
+    cpu: process.cpuUsage(),
+    rss: mem.rss,
+    heapUsed: mem.heapUsed,
+    heapTotal: mem.heapTotal,
+    external: mem.external,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+}
+
+export type ProcessUsage = ReturnType<typeof processUsage>;
