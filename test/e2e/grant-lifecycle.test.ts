@@ -32,9 +32,16 @@ describe('a public (secret-less) Airtable client', () => {
 
   it('authorizes with client_id in the body (no Basic header) and proxies', async () => {
     const sdk = await sdkFor(latchkey);
-    const { link } = await sdk.actions.getAuthorizationLink({ connectionName: 'airtable', identifier: 'pub' });
+    const { link } = await sdk.actions.getAuthorizationLink({
+      connectionName: 'airtable',
+      identifier: 'pub',
+    });
     expect((await browse(link, { decision: 'approve' })).status).toBe(200);
-    const res = await sdk.actions.request({ connectionName: 'airtable', identifier: 'pub', path: '/v0/meta/bases' });
+    const res = await sdk.actions.request({
+      connectionName: 'airtable',
+      identifier: 'pub',
+      path: '/v0/meta/bases',
+    });
     expect(res.status).toBe(200);
     expect(res.data.bases.length).toBeGreaterThan(0);
   });
@@ -54,9 +61,13 @@ describe('a grant the provider revoked', () => {
 
   it('turns EXPIRED with REAUTHORIZATION_REQUIRED, and a new link brings it back', async () => {
     const sdk = await sdkFor(latchkey);
-    const first = await sdk.actions.getAuthorizationLink({ connectionName: 'airtable', identifier: 'revoked' });
+    const first = await sdk.actions.getAuthorizationLink({
+      connectionName: 'airtable',
+      identifier: 'revoked',
+    });
     expect((await browse(first.link, { decision: 'approve' })).status).toBe(200);
-    const call = () => sdk.actions.request({ connectionName: 'airtable', identifier: 'revoked', path: '/v0/meta/whoami' });
+    const call = () =>
+      sdk.actions.request({ connectionName: 'airtable', identifier: 'revoked', path: '/v0/meta/whoami' });
     expect((await call()).status).toBe(200);
 
     emulator.revokeAllGrants();
@@ -79,7 +90,10 @@ describe('a grant the provider revoked', () => {
     });
     expect(details.connectedAccount?.status).toBe(2); // EXPIRED
 
-    const second = await sdk.actions.getAuthorizationLink({ connectionName: 'airtable', identifier: 'revoked' });
+    const second = await sdk.actions.getAuthorizationLink({
+      connectionName: 'airtable',
+      identifier: 'revoked',
+    });
     expect((await browse(second.link, { decision: 'approve' })).status).toBe(200);
     expect((await call()).status).toBe(200);
     expect((await latchkey.store.accounts.list({ identifier: 'revoked' }))[0]!.status).toBe('ACTIVE');

@@ -40,7 +40,10 @@ describe.skipIf(process.env.LATCHKEY_TEST_PG !== '1')('two replicas sharing Post
   });
 
   it('authorizes across replicas and shares one refresh per rotation', async () => {
-    const { link } = await sdkA.actions.getAuthorizationLink({ connectionName: 'airtable', identifier: 'replicated' });
+    const { link } = await sdkA.actions.getAuthorizationLink({
+      connectionName: 'airtable',
+      identifier: 'replicated',
+    });
     // Same host name as the public URL (cookies ignore ports), B's port.
     const onB = link.replace(a.config.publicUrl, `http://localhost:${new URL(b.url).port}`);
     const page = await browse(onB, { decision: 'approve' });
@@ -52,7 +55,11 @@ describe.skipIf(process.env.LATCHKEY_TEST_PG !== '1')('two replicas sharing Post
     await sleep(2100);
     const before = emulator.stats().refreshes;
     const calls = Array.from({ length: 50 }, (_, i) =>
-      (i % 2 ? sdkA : sdkB).actions.request({ connectionName: 'airtable', identifier: 'replicated', path: '/v0/meta/whoami' }),
+      (i % 2 ? sdkA : sdkB).actions.request({
+        connectionName: 'airtable',
+        identifier: 'replicated',
+        path: '/v0/meta/whoami',
+      }),
     );
     const results = await Promise.all(calls);
     expect(results.every((r) => r.status === 200 && r.data.id === emulator.user.id)).toBe(true);
