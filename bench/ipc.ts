@@ -55,7 +55,10 @@ export interface Child<H extends Handlers> {
 }
 
 /** Starts `file` (a .ts module next to this one) under tsx and waits until it serves. */
-export async function spawnChild<H extends Handlers>(file: string, execArgv: string[] = []): Promise<Child<H>> {
+export async function spawnChild<H extends Handlers>(
+  file: string,
+  execArgv: string[] = [],
+): Promise<Child<H>> {
   const proc = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
     execArgv: ['--import', 'tsx', ...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

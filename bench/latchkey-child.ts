@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import SQLite from 'better-sqlite3';
 import { createAccountLookup } from '../src/accounts/account-lookup.js';
 import { createTokenIssuer } from '../src/api/auth/index.js';
 import { loadConfig } from '../src/config/config.js';
@@ -71,7 +72,12 @@ const handlers = {
   },
 
   /** Step 2: point the connection at the emulator. */
-  async pointConnection(arg: { connectionId: string; authorizeUrl: string; tokenUrl: string; apiBaseUrl: string }) {
+  async pointConnection(arg: {
+    connectionId: string;
+    authorizeUrl: string;
+    tokenUrl: string;
+    apiBaseUrl: string;
+  }) {
     const { connectionId, ...urls } = arg;
     await lk().server.services.connections.update(connectionId, urls);
   },
@@ -127,19 +133,42 @@ const handlers = {
     if (!connection) throw new Error('no connection');
     const ref = { connectionName: CONNECTION_NAME, identifier: arg.identifier };
     const refresher = lk().server.services.refresher;
-    return {
+    // The same SELECT as findByKey on a second, raw connection: prepared per call vs cached.
+    const { sql, parameters } = store.db
+      .selectFrom('connected_accounts')
+      .selectAll()
+      .where('connection_id', '=', connection.id)
+      .where('identifier', '=', arg.identifier)
+      .where('organization_id', '=', '')
+      .where('user_id', '=', '')
+      .compile();
+    const raw = new SQLite(config.databaseUrl.slice('sqlite:'.length), { readonly: true });
+    const cached = raw.prepare(sql);
+    const steps = {
       'JWT verify (RS256, cached key + client)': await perCall(arg.n, () => issuer.verify(arg.jwt)),
       'account lookup (2 SELECTs + 3 decrypts)': await perCall(arg.n, () => lookup.resolve(ref)),
-      '  of which connections.getByName': await perCall(arg.n, () => store.connections.getByName('airtable')),
-      '  of which accounts.findByKey': await perCall(arg.n, () =>
+      '↳ connections.getByName (1 SELECT + 1 decrypt)': await perCall(arg.n, () =>
+        store.connections.getByName(CONNECTION_NAME),
+      ),
+      '↳ accounts.findByKey (1 SELECT + 2 decrypts)': await perCall(arg.n, () =>
         store.accounts.findByKey({ connectionId: connection.id, identifier: arg.identifier }),
       ),
-      '  of which one AES-GCM open': await perCall(arg.n, () => sealer.open(sealed, 'bench:aad')),
+      '↳ one AES-GCM open alone': await perCall(arg.n, () => sealer.open(sealed, 'bench:aad')),
       'refresher.ensureFresh (token fresh)': await perCall(arg.n, () =>
         refresher.ensureFresh(account, connection),
       ),
-      'touchLastUsed (1 UPDATE, a write tx)': await perCall(arg.n, () => store.accounts.touchLastUsed(account.id)),
+      'touchLastUsed (1 UPDATE, a write tx)': await perCall(arg.n, () =>
+        store.accounts.touchLastUsed(account.id),
+      ),
+      'raw better-sqlite3: findByKey SELECT, prepare + get': await perCall(arg.n, () =>
+        raw.prepare(sql).get(...parameters),
+      ),
+      'raw better-sqlite3: same SELECT, cached statement': await perCall(arg.n, () =>
+        cached.get(...parameters),
+      ),
     };
+    raw.close();
+    return steps;
   },
 
   usage: (arg?: { gc?: boolean }) => processUsage(arg),

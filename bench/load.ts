@@ -23,7 +23,15 @@ export interface LoadResult {
 }
 
 export function emptyResult(): LoadResult {
-  return { requests: 0, non2xx: 0, errors: 0, firstFailure: undefined, bytes: 0, elapsedMs: 0, latencies: [] };
+  return {
+    requests: 0,
+    non2xx: 0,
+    errors: 0,
+    firstFailure: undefined,
+    bytes: 0,
+    elapsedMs: 0,
+    latencies: [],
+  };
 }
 
 /** Sums two runs of the same target (rounds interleaved with another target's). */

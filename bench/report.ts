@@ -15,6 +15,7 @@ export function mdTable(headers: string[], rows: Array<Array<string | number>>):
 /** Three significant digits, no exponent, thousands kept readable. */
 export function fmt(n: number): string {
   if (!Number.isFinite(n)) return 'n/a';
+  if (Number.isInteger(n)) return String(n);
   const abs = Math.abs(n);
   if (abs >= 100) return n.toFixed(0);
   if (abs >= 10) return n.toFixed(1);

@@ -1,33 +1,41 @@
 /**
  * `npm run bench`: Latchkey's /proxy hot path and refresh path, measured side by side in one run.
- * Three processes on loopback: this one (orchestrator + load generator), the Airtable emulator
- * and Latchkey. Markdown on stdout, progress on stderr; exit 1 if any correctness check fails.
- * Knobs: BENCH_SECONDS (per measured round, default 2), BENCH_STORM_ACCOUNTS (default 10).
+ * Four processes on loopback: this one (orchestrator + load generator), the Airtable emulator,
+ * a bare undici forwarder (the floor for any Node proxy) and Latchkey. Markdown on stdout,
+ * progress on stderr; exit 1 if any correctness check fails, 2 on the hard time limit.
+ * Knobs: BENCH_SECONDS (per measured round, default 1), BENCH_STORM_ACCOUNTS (default 10),
+ * BENCH_CPU_PROF=<dir> (write a V8 CPU profile of the Latchkey process there).
  */
 import { SEED_IDS } from '../src/emulators/airtable/index.js';
 import type { EmulatorApi } from './emulator-child.js';
-import { type Child, type ProcessUsage, spawnChild } from './ipc.js';
+import type { ForwarderApi } from './forwarder-child.js';
+import { spawnChild } from './ipc.js';
 import type { LatchkeyApi } from './latchkey-child.js';
-import { delta, fmt, machine, mb, mdTable } from './report.js';
+import type { LoadResult } from './load.js';
+import { type Measured, render } from './render.js';
 import {
   type BurstResult,
   burst,
-  comparePair,
+  compareSides,
   directTarget,
   fetchOnce,
+  forwarderTarget,
   proxiedTarget,
-  type Side,
-  type SideResult,
+  SIDES,
 } from './scenarios.js';
 import { BENCH_USER, type Bench, setUp } from './setup.js';
 
-const ROUND_MS = Number(process.env.BENCH_SECONDS ?? 2) * 1000;
+const ROUND_MS = Number(process.env.BENCH_SECONDS ?? 1) * 1000;
 const WARMUP_MS = 1000;
-const ROUNDS = 2;
+const ROUNDS = 4;
 const CONCURRENCY = [1, 32];
 const STORM_ACCOUNTS = Number(process.env.BENCH_STORM_ACCOUNTS ?? 10);
 const STORM_CALLS = 50;
-const HARD_LIMIT_MS = 240_000;
+const BREAKDOWN_CALLS = 2000;
+const HARD_LIMIT_MS = 180_000;
+const cpuProf = process.env.BENCH_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+  : [];
 
 const ENDPOINTS = [
   { name: 'whoami', path: '/v0/meta/whoami' },
@@ -40,76 +48,95 @@ function check(ok: boolean, what: string): void {
 }
 const progress = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 
-function checkLoad(label: string, r: SideResult['result']): void {
+/** Same JSON, ignoring `offset` (the emulator mints a fresh random iterator id per list call). */
+function sameJson(a: string, b: string): boolean {
+  const norm = (s: string) => JSON.stringify({ ...JSON.parse(s), offset: undefined });
+  return norm(a) === norm(b);
+}
+
+function checkLoad(label: string, r: LoadResult): void {
   check(r.requests > 0, `${label}: no requests completed`);
-  check(r.non2xx === 0 && r.errors === 0, `${label}: ${r.non2xx} non-2xx, ${r.errors} errors (${r.firstFailure})`);
+  check(
+    r.non2xx === 0 && r.errors === 0,
+    `${label}: ${r.non2xx} non-2xx, ${r.errors} errors (${r.firstFailure})`,
+  );
 }
 
 function checkBurst(s: BurstResult, expectedRefreshes: number): void {
   checkLoad(s.label, s.result);
-  check(s.result.requests === s.requests, `${s.label}: ${s.result.requests}/${s.requests} requests answered`);
-  check(s.refreshes === expectedRefreshes, `${s.label}: ${s.refreshes} refreshes, expected ${expectedRefreshes}`);
+  check(s.result.requests === s.requests, `${s.label}: ${s.result.requests}/${s.requests} answered`);
+  check(
+    s.refreshes === expectedRefreshes,
+    `${s.label}: ${s.refreshes} refreshes, expected ${expectedRefreshes}`,
+  );
   check(s.refreshTokenReuses === 0, `${s.label}: ${s.refreshTokenReuses} refresh-token reuses`);
 }
 
 async function main(): Promise<number> {
   const started = Date.now();
-  progress('starting Latchkey and the emulator (child processes)');
-  const [lk, emu] = await Promise.all([
-    spawnChild<LatchkeyApi>('./latchkey-child.ts', ['--expose-gc']),
-    spawnChild<EmulatorApi>('./emulator-child.ts', ['--expose-gc']),
+  progress('starting Latchkey, the emulator and the bare forwarder (child processes)');
+  const [lk, emu, fwd] = await Promise.all([
+    spawnChild<LatchkeyApi>('./latchkey-child.ts', ['--expose-gc', ...cpuProf]),
+    spawnChild<EmulatorApi>('./emulator-child.ts'),
+    spawnChild<ForwarderApi>('./forwarder-child.ts', ['--expose-gc']),
   ]);
   const hardStop = setTimeout(() => {
     progress(`hard time limit (${HARD_LIMIT_MS} ms) reached; stopping`);
-    lk.proc.kill('SIGKILL');
-    emu.proc.kill('SIGKILL');
+    for (const c of [lk, emu, fwd]) c.proc.kill('SIGKILL');
     process.exit(2);
   }, HARD_LIMIT_MS);
   hardStop.unref();
   try {
-    return await measure(await setUp(lk, emu, STORM_ACCOUNTS), started);
+    const measured = await measure(await setUp({ lk, emu, fwd }, STORM_ACCOUNTS));
+    const seconds = (Date.now() - started) / 1000;
+    process.stdout.write(
+      render(measured, {
+        seconds,
+        failures,
+        roundMs: ROUND_MS,
+        rounds: ROUNDS,
+        warmupMs: WARMUP_MS,
+        breakdownCalls: BREAKDOWN_CALLS,
+      }),
+    );
+    for (const f of failures) progress(`CHECK FAILED: ${f}`);
+    return failures.length === 0 ? 0 : 1;
   } finally {
-    await Promise.allSettled([lk.call('close'), emu.call('close')]);
-    await Promise.all([lk.stop(), emu.stop()]);
+    await Promise.allSettled([lk.call('close'), emu.call('close'), fwd.call('close')]);
+    await Promise.all([lk.stop(), emu.stop(), fwd.stop()]);
   }
 }
 
-async function measure(b: Bench, started: number): Promise<number> {
+async function measure(b: Bench): Promise<Measured> {
   for (const e of ENDPOINTS) {
-    const [direct, proxied] = await Promise.all([fetchOnce(directTarget(b, e.path)), fetchOnce(proxiedTarget(b, e.path))]);
+    const [direct, forwarded, proxied] = await Promise.all([
+      fetchOnce(directTarget(b, e.path)),
+      fetchOnce(forwarderTarget(b, e.path)),
+      fetchOnce(proxiedTarget(b, e.path)),
+    ]);
     check(direct.status === 200, `${e.name} direct: HTTP ${direct.status}`);
-    check(proxied.status === 200, `${e.name} proxied: HTTP ${proxied.status} ${proxied.body.slice(0, 200)}`);
-    check(direct.body === proxied.body, `${e.name}: proxied body differs from the direct one`);
+    check(forwarded.status === 200, `${e.name} forwarder: HTTP ${forwarded.status}`);
+    check(proxied.status === 200, `${e.name} Latchkey: HTTP ${proxied.status} ${proxied.body.slice(0, 200)}`);
+    check(sameJson(direct.body, proxied.body), `${e.name}: Latchkey's body differs from the direct one`);
   }
   const memIdle = await b.lk.call('usage', { gc: true });
 
-  const rows: Array<Array<string | number>> = [];
-  const added: Array<Array<string | number>> = [];
+  const pairs: Measured['pairs'] = [];
   for (const e of ENDPOINTS) {
     for (const c of CONCURRENCY) {
-      progress(`${e.name}, ${c} connection(s): direct vs proxied`);
-      const pair = await comparePair(b, e.path, c, { roundMs: ROUND_MS, warmupMs: WARMUP_MS, rounds: ROUNDS });
-      for (const side of ['direct', 'proxied'] as Side[]) {
-        const { summary: s, cpu, result } = pair[side];
-        checkLoad(`${e.name} ${side} c=${c}`, result);
-        rows.push([e.name, c, side, s.requests, s.rps, s.p50, s.p90, s.p99, cpu.latchkey, cpu.emulator, cpu.client]);
-      }
-      const d = pair.direct.summary;
-      const p = pair.proxied.summary;
-      added.push([
-        e.name,
-        c,
-        delta(p.mean - d.mean),
-        delta(p.p50 - d.p50),
-        delta(p.p90 - d.p90),
-        delta(p.p99 - d.p99),
-        `${fmt((100 * p.rps) / d.rps)} %`,
-        fmt(p.bytesPerResponse),
-      ]);
+      progress(`${e.name}, ${c} connection(s): ${SIDES.join(' vs ')}`);
+      const sides = await compareSides(b, e.path, c, {
+        roundMs: ROUND_MS,
+        warmupMs: WARMUP_MS,
+        rounds: ROUNDS,
+      });
+      for (const side of SIDES) checkLoad(`${e.name} ${side} c=${c}`, sides[side].result);
+      pairs.push({ endpoint: e.name, concurrency: c, sides });
     }
   }
   const memAfterLoad = await b.lk.call('usage');
   const memAfterLoadGc = await b.lk.call('usage', { gc: true });
+  const fwdAfterLoadGc = await b.fwd.call('usage', { gc: true });
 
   progress(`refresh storm: ${b.stormIds.length} expired accounts × ${STORM_CALLS} concurrent calls`);
   await b.lk.call('expire', b.stormIds);
@@ -125,53 +152,20 @@ async function measure(b: Bench, started: number): Promise<number> {
   const memEnd = await b.lk.call('usage', { gc: true });
 
   progress('per-step costs inside the Latchkey process');
-  const steps = await b.lk.call('breakdown', { jwt: b.jwt, identifier: BENCH_USER, n: 2000 });
+  const steps = await b.lk.call('breakdown', { jwt: b.jwt, identifier: BENCH_USER, n: BREAKDOWN_CALLS });
 
-  const out: string[] = [];
-  out.push('### Machine', '', mdTable(['', ''], machine()), '');
-  out.push(
-    `### Proxy overhead (closed loop, ${ROUNDS} × ${ROUND_MS / 1000} s per side after ${WARMUP_MS / 1000} s warm-up, ABBA order)`,
-    '',
-    mdTable(
-      ['endpoint', 'conns', 'path', 'requests', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'Latchkey CPU µs/req', 'emulator CPU µs/req', 'client CPU µs/req'],
-      rows,
-    ),
-    '',
-    mdTable(['endpoint', 'conns', 'added mean ms', 'added p50 ms', 'added p90 ms', 'added p99 ms', 'proxied req/s vs direct', 'bytes/response'], added),
-    '',
-  );
-  const stormRows = [storm, calm].map((s) => {
-    const lat = s.result.latencies.slice().sort((x, y) => x - y);
-    return [s.label, s.accounts, s.requests, s.wallMs, lat[Math.ceil(lat.length / 2) - 1] ?? Number.NaN, lat.at(-1) ?? Number.NaN, s.refreshes, s.refreshTokenReuses, s.upstreamCalls, s.result.non2xx + s.result.errors];
-  });
-  out.push(
-    '### Refresh storm (all requests in flight at once)',
-    '',
-    mdTable(['burst', 'accounts', 'requests', 'time to serve all ms', 'p50 ms', 'max ms', 'refreshes at emulator', 'refresh-token reuses', 'API calls at emulator', 'failed'], stormRows),
-    '',
-  );
-  const memRow = (label: string, u: ProcessUsage) => [label, mb(u.rss), mb(u.heapUsed), mb(u.heapTotal), mb(u.external), mb(u.maxRssBytes)];
-  out.push(
-    '### Latchkey process memory (MiB)',
-    '',
-    mdTable(['when', 'RSS', 'heap used', 'heap total', 'external', 'peak RSS so far'], [
-      memRow('idle, after setup (after GC)', memIdle),
-      memRow('right after the load runs', memAfterLoad),
-      memRow('after the load runs + GC', memAfterLoadGc),
-      memRow('after both bursts + GC', memEnd),
-    ]),
-    '',
-  );
-  out.push(
-    '### Per-request steps, timed alone in the Latchkey process (sequential, 2000 calls each)',
-    '',
-    mdTable(['step', 'µs per call'], Object.entries(steps).map(([k, v]) => [k, v])),
-    '',
-  );
-  out.push(`Total bench time: ${fmt((Date.now() - started) / 1000)} s. Checks: ${failures.length === 0 ? 'all passed' : `${failures.length} FAILED`}.`);
-  process.stdout.write(`${out.join('\n')}\n`);
-  for (const f of failures) progress(`CHECK FAILED: ${f}`);
-  return failures.length === 0 ? 0 : 1;
+  return {
+    pairs,
+    bursts: [storm, calm],
+    memory: [
+      ['idle, after setup (after GC)', memIdle],
+      ['right after the load runs', memAfterLoad],
+      ['after the load runs + GC', memAfterLoadGc],
+      ['after both bursts + GC', memEnd],
+      ['(reference) bare forwarder process, after the load runs + GC', fwdAfterLoadGc],
+    ],
+    steps,
+  };
 }
 
 main().then(

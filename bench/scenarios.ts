@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { request } from 'undici';
-import { BENCH_USER, type Bench, CONNECTION_NAME } from './setup.js';
+import { type Pool, request } from 'undici';
 import {
   createClient,
   emptyResult,
@@ -11,12 +10,14 @@ import {
   summarize,
   type Target,
 } from './load.js';
+import { BENCH_USER, type Bench, CONNECTION_NAME } from './setup.js';
 
-export type Side = 'direct' | 'proxied';
+export const SIDES = ['direct', 'bare forwarder', 'Latchkey'] as const;
+export type Side = (typeof SIDES)[number];
 
-/** CPU time (user + system, µs) each process spent per request of a run. */
+/** CPU time (user + system, µs) per request of a run: the proxy in the path (if any), emulator, client. */
 export interface CpuPerRequest {
-  latchkey: number;
+  proxy: number;
   emulator: number;
   client: number;
 }
@@ -31,6 +32,11 @@ export function directTarget(b: Bench, path: string): Target {
   return { origin: b.emulatorUrl, path, headers: { authorization: `Bearer ${b.userToken}` } };
 }
 
+/** Same request as direct, through the bare forwarder (the app holds the provider token). */
+export function forwarderTarget(b: Bench, path: string): Target {
+  return { origin: b.forwarderUrl, path, headers: { authorization: `Bearer ${b.userToken}` } };
+}
+
 export function proxiedTarget(b: Bench, path: string, identifier = BENCH_USER): Target {
   return {
     origin: b.latchkeyUrl,
@@ -39,11 +45,20 @@ export function proxiedTarget(b: Bench, path: string, identifier = BENCH_USER): 
   };
 }
 
-async function cpuNow(b: Bench): Promise<CpuPerRequest> {
-  const [l, e] = await Promise.all([b.lk.call('usage'), b.emu.call('usage')]);
+function targetFor(b: Bench, side: Side, path: string): Target {
+  if (side === 'direct') return directTarget(b, path);
+  if (side === 'bare forwarder') return forwarderTarget(b, path);
+  return proxiedTarget(b, path);
+}
+
+/** Cumulative CPU µs of the processes involved in `side`. */
+async function cpuNow(b: Bench, side: Side): Promise<CpuPerRequest> {
+  const proxy =
+    side === 'Latchkey' ? b.lk.call('usage') : side === 'bare forwarder' ? b.fwd.call('usage') : undefined;
+  const [p, e] = await Promise.all([proxy, b.emu.call('usage')]);
   const c = process.cpuUsage();
   return {
-    latchkey: l.cpu.user + l.cpu.system,
+    proxy: p ? p.cpu.user + p.cpu.system : 0,
     emulator: e.cpu.user + e.cpu.system,
     client: c.user + c.system,
   };
@@ -56,49 +71,44 @@ export async function fetchOnce(t: Target): Promise<{ status: number; body: stri
 }
 
 /**
- * Direct vs proxied for one endpoint at one concurrency, on one client: both warmed up, then
- * measured in ABBA order (direct, proxied, proxied, direct, …) so drift hits both sides alike.
+ * Direct vs bare forwarder vs Latchkey for one endpoint at one concurrency, from one client: each
+ * warmed up, then measured in alternating order (A B C, C B A, …) so drift hits every side alike.
  */
-export async function comparePair(
+export async function compareSides(
   b: Bench,
   path: string,
   concurrency: number,
   opts: { roundMs: number; warmupMs: number; rounds: number },
 ): Promise<Record<Side, SideResult>> {
-  const targets: Record<Side, Target> = { direct: directTarget(b, path), proxied: proxiedTarget(b, path) };
-  const pools = {
-    direct: createClient(b.emulatorUrl, concurrency),
-    proxied: createClient(b.latchkeyUrl, concurrency),
-  };
-  const acc = {
-    direct: { result: emptyResult(), cpu: { latchkey: 0, emulator: 0, client: 0 } },
-    proxied: { result: emptyResult(), cpu: { latchkey: 0, emulator: 0, client: 0 } },
-  };
+  const acc = new Map<Side, { pool: Pool; target: Target; result: LoadResult; cpu: CpuPerRequest }>();
+  for (const side of SIDES) {
+    const target = targetFor(b, side, path);
+    const pool = createClient(target.origin, concurrency);
+    acc.set(side, { pool, target, result: emptyResult(), cpu: { proxy: 0, emulator: 0, client: 0 } });
+  }
   try {
-    for (const side of ['direct', 'proxied'] as const) {
-      await runLoad(pools[side], targets[side], { concurrency, durationMs: opts.warmupMs });
-    }
+    for (const a of acc.values()) await runLoad(a.pool, a.target, { concurrency, durationMs: opts.warmupMs });
     for (let round = 0; round < opts.rounds; round++) {
-      const order: Side[] = round % 2 === 0 ? ['direct', 'proxied'] : ['proxied', 'direct'];
+      const order = round % 2 === 0 ? SIDES : [...SIDES].reverse();
       for (const side of order) {
-        const before = await cpuNow(b);
-        const r = await runLoad(pools[side], targets[side], { concurrency, durationMs: opts.roundMs });
-        const after = await cpuNow(b);
-        acc[side].result = mergeResults(acc[side].result, r);
-        for (const k of ['latchkey', 'emulator', 'client'] as const) acc[side].cpu[k] += after[k] - before[k];
+        const a = acc.get(side)!;
+        const before = await cpuNow(b, side);
+        const r = await runLoad(a.pool, a.target, { concurrency, durationMs: opts.roundMs });
+        const after = await cpuNow(b, side);
+        a.result = mergeResults(a.result, r);
+        for (const k of ['proxy', 'emulator', 'client'] as const) a.cpu[k] += after[k] - before[k];
       }
     }
   } finally {
-    await Promise.all([pools.direct.close(), pools.proxied.close()]);
+    await Promise.all([...acc.values()].map((a) => a.pool.close()));
   }
   const out = {} as Record<Side, SideResult>;
-  for (const side of ['direct', 'proxied'] as const) {
-    const { result, cpu } = acc[side];
+  for (const [side, { result, cpu }] of acc) {
     const n = Math.max(1, result.requests);
     out[side] = {
       result,
       summary: summarize(result),
-      cpu: { latchkey: cpu.latchkey / n, emulator: cpu.emulator / n, client: cpu.client / n },
+      cpu: { proxy: cpu.proxy / n, emulator: cpu.emulator / n, client: cpu.client / n },
     };
   }
   return out;
@@ -119,7 +129,12 @@ export interface BurstResult {
  * `perAccount` proxied calls for each account, all in flight at once on pre-opened sockets.
  * Counts what reached the emulator's token endpoint meanwhile.
  */
-export async function burst(b: Bench, label: string, ids: string[], perAccount: number): Promise<BurstResult> {
+export async function burst(
+  b: Bench,
+  label: string,
+  ids: string[],
+  perAccount: number,
+): Promise<BurstResult> {
   const total = ids.length * perAccount;
   const pool = createClient(b.latchkeyUrl, total);
   try {

@@ -1,6 +1,7 @@
 import { request } from 'undici';
 import { browse } from '../test/helpers/authorize.js';
 import type { EmulatorApi } from './emulator-child.js';
+import type { ForwarderApi } from './forwarder-child.js';
 import type { Child } from './ipc.js';
 import type { LatchkeyApi } from './latchkey-child.js';
 
@@ -10,8 +11,10 @@ export const BENCH_USER = 'bench-user';
 export interface Bench {
   lk: Child<LatchkeyApi>;
   emu: Child<EmulatorApi>;
+  fwd: Child<ForwarderApi>;
   latchkeyUrl: string;
   emulatorUrl: string;
+  forwarderUrl: string;
   /** The app's bearer JWT from POST /oauth/token. */
   jwt: string;
   /** BENCH_USER's Airtable access token, for the direct baseline. */
@@ -39,13 +42,14 @@ async function fetchJwt(latchkeyUrl: string, clientId: string, secret: string): 
 /**
  * Wires Latchkey to the emulator the way test/helpers/latchkey.ts does (connection first — its
  * id fixes the redirect URI — then the emulator, then the URL overrides), then authorizes every
- * account through the real OAuth flow (link → consent → callback) without a browser.
+ * account through the real OAuth flow (link → consent → callback) without a browser. The bare
+ * forwarder points at the emulator.
  */
 export async function setUp(
-  lk: Child<LatchkeyApi>,
-  emu: Child<EmulatorApi>,
+  children: Pick<Bench, 'lk' | 'emu' | 'fwd'>,
   stormAccounts: number,
 ): Promise<Bench> {
+  const { lk, emu, fwd } = children;
   const { url: latchkeyUrl } = await lk.call('start');
   const conn = await lk.call('createConnection');
   const em = await emu.call('start', {
@@ -53,6 +57,7 @@ export async function setUp(
     clientSecret: conn.clientSecret,
     redirectUris: [conn.redirectUri],
   });
+  const { url: forwarderUrl } = await fwd.call('start', { upstream: em.url });
   await lk.call('pointConnection', {
     connectionId: conn.connectionId,
     authorizeUrl: em.authorizeUrl,
@@ -72,5 +77,5 @@ export async function setUp(
   const api = await lk.call('apiClient');
   const jwt = await fetchJwt(latchkeyUrl, api.clientId, api.secret);
   const userToken = await lk.call('accessToken', BENCH_USER);
-  return { lk, emu, latchkeyUrl, emulatorUrl: em.url, jwt, userToken, stormIds };
+  return { ...children, latchkeyUrl, emulatorUrl: em.url, forwarderUrl, jwt, userToken, stormIds };
 }

@@ -1,0 +1,135 @@
+import type { ProcessUsage } from './ipc.js';
+import { delta, fmt, machine, mb, mdTable } from './report.js';
+import { type BurstResult, SIDES, type Side, type SideResult } from './scenarios.js';
+
+/** Everything one run measured, ready to print. */
+export interface Measured {
+  pairs: Array<{ endpoint: string; concurrency: number; sides: Record<Side, SideResult> }>;
+  bursts: BurstResult[];
+  memory: Array<[string, ProcessUsage]>;
+  steps: Record<string, number>;
+}
+
+export interface RunInfo {
+  seconds: number;
+  failures: string[];
+  roundMs: number;
+  rounds: number;
+  warmupMs: number;
+  breakdownCalls: number;
+}
+
+function loadTables(pairs: Measured['pairs']): string[] {
+  const rows: Array<Array<string | number>> = [];
+  const added: Array<Array<string | number>> = [];
+  for (const { endpoint, concurrency: c, sides } of pairs) {
+    for (const side of SIDES) {
+      const { summary: s, cpu } = sides[side];
+      const proxyCpu = side === 'direct' ? '—' : fmt(cpu.proxy);
+      rows.push([
+        endpoint,
+        c,
+        side,
+        s.requests,
+        s.rps,
+        s.p50,
+        s.p90,
+        s.p99,
+        proxyCpu,
+        cpu.emulator,
+        cpu.client,
+      ]);
+    }
+    const d = sides.direct.summary;
+    for (const side of SIDES.filter((x) => x !== 'direct')) {
+      const p = sides[side].summary;
+      added.push([
+        endpoint,
+        c,
+        side,
+        delta(p.p50 - d.p50),
+        delta(p.p90 - d.p90),
+        delta(p.p99 - d.p99),
+        delta(p.mean - d.mean),
+        `${fmt((100 * p.rps) / d.rps)} %`,
+        Math.round(p.bytesPerResponse),
+      ]);
+    }
+  }
+  return [
+    mdTable(
+      ['endpoint', 'conns', 'path', 'requests', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms'].concat([
+        'proxy CPU µs/req',
+        'emulator CPU µs/req',
+        'client CPU µs/req',
+      ]),
+      rows,
+    ),
+    '',
+    'Added by the hop, against direct (same client, same run):',
+    '',
+    mdTable(
+      ['endpoint', 'conns', 'via', 'added p50 ms', 'added p90 ms', 'added p99 ms', 'added mean ms'].concat([
+        'req/s vs direct',
+        'bytes/response',
+      ]),
+      added,
+    ),
+  ];
+}
+
+function burstTable(bursts: BurstResult[]): string {
+  const rows = bursts.map((s) => {
+    const lat = s.result.latencies.slice().sort((x, y) => x - y);
+    const p50 = lat[Math.ceil(lat.length / 2) - 1] ?? Number.NaN;
+    const failed = s.result.non2xx + s.result.errors;
+    return [s.label, s.accounts, s.requests, s.wallMs, p50, lat.at(-1) ?? Number.NaN].concat([
+      s.refreshes,
+      s.refreshTokenReuses,
+      s.upstreamCalls,
+      failed,
+    ]);
+  });
+  return mdTable(
+    ['burst', 'accounts', 'requests', 'time to serve all ms', 'p50 ms', 'max ms'].concat([
+      'refreshes at emulator',
+      'refresh-token reuses',
+      'API calls at emulator',
+      'failed',
+    ]),
+    rows,
+  );
+}
+
+function memoryTable(memory: Measured['memory']): string {
+  const row = (label: string, u: ProcessUsage) => [
+    label,
+    mb(u.rss),
+    mb(u.heapUsed),
+    mb(u.heapTotal),
+    mb(u.external),
+    mb(u.maxRssBytes),
+  ];
+  return mdTable(
+    ['when', 'RSS', 'heap used', 'heap total', 'external', 'peak RSS so far'],
+    memory.map(([label, u]) => row(label, u)),
+  );
+}
+
+/** The whole report as Markdown (what `npm run bench` prints on stdout). */
+export function render(m: Measured, info: RunInfo): string {
+  const out: string[] = ['### Machine', '', mdTable(['', ''], machine()), ''];
+  const method = `${info.rounds} rounds × ${info.roundMs / 1000} s per path after ${info.warmupMs / 1000} s warm-up, alternating order`;
+  out.push(`### Proxy overhead (closed loop; ${method})`, '', ...loadTables(m.pairs), '');
+  out.push('### Refresh storm (every request in flight at once)', '', burstTable(m.bursts), '');
+  out.push('### Latchkey process memory (MiB)', '', memoryTable(m.memory), '');
+  out.push(
+    `### Per-request steps, timed alone in the Latchkey process (${info.breakdownCalls} sequential calls each)`,
+    '',
+    mdTable(['step', 'µs per call'], Object.entries(m.steps)),
+    '',
+  );
+  const verdict = info.failures.length === 0 ? 'all passed' : `${info.failures.length} FAILED`;
+  out.push(`Total bench time: ${fmt(info.seconds)} s. Correctness checks: ${verdict}.`, '');
+  return out.join('\n');
+}
