@@ -5,6 +5,7 @@ import type { HttpRequest, HttpResponse } from '../http/types.js';
 import { resolveEndpoints } from '../oauth/index.js';
 import { getProvider } from '../providers/index.js';
 import type { ConnectedAccount } from '../store/index.js';
+import { createLastUsedRecorder } from './last-used.js';
 import { buildTarget } from './steps/build-target.js';
 import { watchClient } from './steps/client-abort.js';
 import { parseTarget } from './steps/parse-target.js';
@@ -41,11 +42,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
   const { config, log } = deps;
   const dispatcher = deps.dispatcher ?? createUpstreamPool(config);
 
-  function touch(accountId: string): void {
-    deps.store.accounts.touchLastUsed(accountId).catch((err: unknown) => {
-      log.warn({ err, accountId }, 'could not record last use of connected account');
-    });
-  }
+  const touch = createLastUsedRecorder(deps.store, log);
 
   async function proxy(req: HttpRequest, res: HttpResponse, signal: AbortSignal): Promise<void> {
     await deps.authenticate(req.headers.authorization);

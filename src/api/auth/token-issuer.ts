@@ -14,6 +14,7 @@ import type { Config } from '../../config/config.js';
 import { AppError, isAppError, toAppError } from '../../errors/index.js';
 import type { Store } from '../../store/index.js';
 import type { StoredSigningKey } from '../../store/signing-keys.js';
+import { createVerifiedTokenCache } from './verified-cache.js';
 
 export interface TokenIssuer {
   issue(clientId: string): Promise<{ accessToken: string; expiresIn: number }>;
@@ -59,6 +60,7 @@ function publicView(jwk: Record<string, unknown>): JWK {
 /** Issues and verifies the RS256 API tokens handed out at POST /oauth/token. */
 export function createTokenIssuer(deps: { store: Store; config: Config }): TokenIssuer {
   const { store, config } = deps;
+  const verified = createVerifiedTokenCache();
 
   let signer: { kid: string; key: CryptoKey; loadedAt: number } | undefined;
   let signerLoading: Promise<{ kid: string; key: CryptoKey }> | undefined;
@@ -147,6 +149,11 @@ export function createTokenIssuer(deps: { store: Store; config: Config }): Token
     },
 
     async verify(token) {
+      const cached = verified.get(token);
+      if (cached !== undefined) {
+        if (!(await clientIsLive(cached))) throw invalidToken();
+        return { clientId: cached };
+      }
       let clientId: string;
       try {
         const { payload } = await jwtVerify(token, getKey, {
@@ -156,6 +163,7 @@ export function createTokenIssuer(deps: { store: Store; config: Config }): Token
         });
         if (typeof payload.sub !== 'string' || payload.client_id !== payload.sub) throw invalidToken();
         clientId = payload.sub;
+        verified.set(token, clientId, (payload.exp ?? 0) * 1000);
       } catch (err) {
         // A store failure while fetching keys is ours, not the caller's.
         if (isAppError(err) && err.code !== 'UNAUTHENTICATED') throw err;
