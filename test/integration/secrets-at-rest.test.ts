@@ -75,8 +75,12 @@ describe('secrets never at rest in clear, never in logs', () => {
     }
   });
 
-  it('the master key file is private', async () => {
+  it('the master key and the database files are private (0600)', async () => {
     const { statSync } = await import('node:fs');
-    expect(statSync(path.join(latchkey.dataDir, 'master.key')).mode & 0o777).toBe(0o600);
+    const files = readdirSync(latchkey.dataDir).filter(
+      (f) => f === 'master.key' || f.startsWith('latchkey.db'),
+    );
+    expect(files).toEqual(expect.arrayContaining(['master.key', 'latchkey.db', 'latchkey.db-wal']));
+    for (const f of files) expect(statSync(path.join(latchkey.dataDir, f)).mode & 0o777, f).toBe(0o600);
   });
 });
