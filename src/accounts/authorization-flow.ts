@@ -17,6 +17,7 @@ import {
   randomToken,
   type Store,
 } from '../store/index.js';
+import { redirectUriFor } from './redirect-uri.js';
 
 /** The browser-binding cookie of one OAuth session; its name carries a fragment of the state's hash. */
 export interface FlowCookie {
@@ -93,7 +94,7 @@ export function createAuthorizationFlow(deps: {
       const redirectUrl = buildAuthorizeUrl({
         endpoints,
         clientId: connection.clientId,
-        redirectUri: `${config.publicUrl}/sso/v1/oauth/${connection.id}/callback`,
+        redirectUri: redirectUriFor(config.publicUrl, connection.id),
         scopes: connection.scopes,
         state,
         codeChallenge: endpoints.pkce ? pkce.challenge : null,
@@ -151,7 +152,7 @@ export function createAuthorizationFlow(deps: {
           credentials: { clientId: connection.clientId, clientSecret: connection.clientSecret },
           callbackParams: query,
           expectedState: state,
-          redirectUri: `${config.publicUrl}/sso/v1/oauth/${connection.id}/callback`,
+          redirectUri: redirectUriFor(config.publicUrl, connection.id),
           codeVerifier: endpoints.pkce ? request.codeVerifier : null,
         });
       } catch (err) {

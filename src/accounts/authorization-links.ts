@@ -35,6 +35,32 @@ export function createAuthorizationLinks(deps: {
 }) {
   const { store, config, lookup, log } = deps;
 
+  async function existingAccount(id: string): Promise<string> {
+    const { account, connection } = await lookup.resolve({ id });
+    if (!connection.enabled) throw new AppError('CONNECTION_DISABLED');
+    return account.id;
+  }
+
+  async function upsertAccount(req: z.output<typeof linkRequestSchema>, now: number): Promise<string> {
+    if (!req.connectionName || !req.identifier) {
+      throw new AppError('INVALID_ARGUMENT', 'connector (connection name) and identifier are required.');
+    }
+    const connection = await lookup.connectionByName(req.connectionName);
+    if (!connection.enabled) throw new AppError('CONNECTION_DISABLED');
+    const { account, created } = await store.accounts.upsertPending(
+      {
+        connectionId: connection.id,
+        identifier: req.identifier,
+        organizationId: req.organizationId ?? '',
+        userId: req.userId ?? '',
+      },
+      now,
+    );
+    if (created)
+      log.info({ accountId: account.id, connection: connection.name }, 'connected account created');
+    return account.id;
+  }
+
   return {
     async create(raw: LinkRequest, now = Date.now()): Promise<AuthorizationLink> {
       const req = parseOrThrow(linkRequestSchema, raw);
@@ -44,37 +70,7 @@ export function createAuthorizationLinks(deps: {
           'user_verify_url (custom user verification) is not supported yet.',
         );
       }
-      let accountId: string;
-      let connectionEnabled: boolean;
-      if (req.id) {
-        const { account, connection } = await lookup.resolve({ id: req.id });
-        accountId = account.id;
-        connectionEnabled = connection.enabled;
-      } else {
-        if (!req.connectionName || !req.identifier) {
-          throw new AppError('INVALID_ARGUMENT', 'connector (connection name) and identifier are required.');
-        }
-        const connection = await lookup.connectionByName(req.connectionName);
-        connectionEnabled = connection.enabled;
-        if (connectionEnabled) {
-          const { account, created } = await store.accounts.upsertPending(
-            {
-              connectionId: connection.id,
-              identifier: req.identifier,
-              organizationId: req.organizationId ?? '',
-              userId: req.userId ?? '',
-            },
-            now,
-          );
-          if (created)
-            log.info({ accountId: account.id, connection: connection.name }, 'connected account created');
-          accountId = account.id;
-        } else {
-          accountId = '';
-        }
-      }
-      if (!connectionEnabled) throw new AppError('CONNECTION_DISABLED');
-
+      const accountId = req.id ? await existingAccount(req.id) : await upsertAccount(req, now);
       const token = randomToken(32);
       const expiresAt = now + config.authLinkTtlSec * 1000;
       await store.authRequests.create({

@@ -10,6 +10,7 @@ import {
   connectionPatchSchema,
   parseOrThrow,
 } from './connection-input.js';
+import { redirectUriFor } from './redirect-uri.js';
 
 /** What callers may see of a connection: never the client secret. */
 export interface ConnectionView {
@@ -33,7 +34,7 @@ export interface ConnectionView {
 export function createConnectionService(deps: { store: Store; config: Config }) {
   const { store, config } = deps;
 
-  const redirectUri = (c: Pick<Connection, 'id'>) => `${config.publicUrl}/sso/v1/oauth/${c.id}/callback`;
+  const redirectUri = (c: Pick<Connection, 'id'>) => redirectUriFor(config.publicUrl, c.id);
 
   function checkUrls(provider: ProviderDefinition, c: Partial<ConnectionInput>, merged: Partial<Connection>) {
     for (const field of ['authorizeUrl', 'tokenUrl', 'apiBaseUrl'] as const) {

@@ -183,6 +183,26 @@ describe('authorization link → Airtable OAuth → callback', () => {
     }
   });
 
+  it('a disabled connection issues no links and stops open ones, creating nothing', async () => {
+    const svc = latchkey.server.services.connections;
+    const { link } = await links().create({ connectionName: 'airtable', identifier: 'before_disable' });
+    const before = (await latchkey.store.accounts.list()).length;
+    await svc.update('airtable', { enabled: false });
+    try {
+      await expect(
+        links().create({ connectionName: 'airtable', identifier: 'while_disabled' }),
+      ).rejects.toMatchObject({
+        code: 'CONNECTION_DISABLED',
+      });
+      expect((await latchkey.store.accounts.list()).length).toBe(before);
+      const res = await fetch(link, { redirect: 'manual' });
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain('This integration is turned off');
+    } finally {
+      await svc.update('airtable', { enabled: true });
+    }
+  });
+
   it('an expired OAuth session is refused', async () => {
     const { link, connectedAccountId } = await links().create({
       connectionName: 'airtable',
