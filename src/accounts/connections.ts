@@ -57,6 +57,9 @@ export function createConnectionService(deps: { store: Store; config: Config }) 
     }
   }
 
+  const nameTaken = (name: string) =>
+    new AppError('CONNECTION_ALREADY_EXISTS', `A connection named "${name}" already exists.`);
+
   async function get(idOrName: string): Promise<Connection> {
     const c = (await store.connections.getById(idOrName)) ?? (await store.connections.getByName(idOrName));
     if (!c) throw new AppError('CONNECTION_NOT_FOUND', `No connection named or with id "${idOrName}".`);
@@ -66,12 +69,6 @@ export function createConnectionService(deps: { store: Store; config: Config }) 
   return {
     redirectUri,
     get,
-
-    async getByName(name: string): Promise<Connection> {
-      const c = await store.connections.getByName(name);
-      if (!c) throw new AppError('CONNECTION_NOT_FOUND', `No connection named "${name}".`);
-      return c;
-    },
 
     view(c: Connection): ConnectionView {
       const e = resolveEndpoints(c, getProvider(c.provider));
@@ -100,7 +97,7 @@ export function createConnectionService(deps: { store: Store; config: Config }) 
       const scopes = normalizeScopes(provider, input.scopes ?? provider.defaultScopes);
       checkUrls(provider, input, input as Partial<Connection>);
       if (await store.connections.getByName(input.name)) {
-        throw new AppError('CONNECTION_ALREADY_EXISTS', `A connection named "${input.name}" already exists.`);
+        throw nameTaken(input.name);
       }
       try {
         return await store.connections.create({
@@ -118,10 +115,7 @@ export function createConnectionService(deps: { store: Store; config: Config }) 
         });
       } catch (err) {
         if (await store.connections.getByName(input.name)) {
-          throw new AppError(
-            'CONNECTION_ALREADY_EXISTS',
-            `A connection named "${input.name}" already exists.`,
-          );
+          throw nameTaken(input.name);
         }
         throw err;
       }
@@ -136,7 +130,7 @@ export function createConnectionService(deps: { store: Store; config: Config }) 
       const scopes = patch.scopes ? normalizeScopes(provider, patch.scopes) : undefined;
       checkUrls(provider, patch, { ...current, ...patch } as Partial<Connection>);
       if (patch.name && patch.name !== current.name && (await store.connections.getByName(patch.name))) {
-        throw new AppError('CONNECTION_ALREADY_EXISTS', `A connection named "${patch.name}" already exists.`);
+        throw nameTaken(patch.name);
       }
       const { scopes: _ignored, ...rest } = patch;
       const updated = await store.connections.update(current.id, { ...rest, ...(scopes ? { scopes } : {}) });
