@@ -20,7 +20,46 @@ export interface Config {
   readonly proxyTimeoutMs: number;
   readonly proxyMaxBodyBytes: number;
   readonly allowHttpProviders: 'loopback' | 'always';
+  readonly refresh: RefreshConfig;
+  readonly database: DatabaseConfig;
+  /** How long SIGTERM lets requests, streams and refreshes finish before exiting. */
+  readonly shutdownGraceMs: number;
 }
+
+/** Token lifecycle knobs (docs/reliability.md explains each). All durations in milliseconds. */
+export interface RefreshConfig {
+  /** Own timeout of a token-endpoint call, independent of the caller who may give up. */
+  readonly tokenTimeoutMs: number;
+  /** Refresh lease; renewed every third of it while the holder works. A dead holder's lapses. */
+  readonly leaseMs: number;
+  /** Requests wait for a refresh only when the access token has less than this left. */
+  readonly floorMs: number;
+  /** Longest a request waits for a refresh before failing (the refresh itself goes on). */
+  readonly waitMs: number;
+  /** Backoff after a transient refresh failure: from min, doubling, capped at max (with jitter). */
+  readonly retryMinMs: number;
+  readonly retryMaxMs: number;
+  /** The background refresher: on/off, parallel refreshes, longest sleep between scans. */
+  readonly background: boolean;
+  readonly concurrency: number;
+  readonly scanIntervalMs: number;
+  /** Background refreshes per second per provider. */
+  readonly ratePerProvider: number;
+  /** Renew refresh tokens this long before they lapse (capped at half their lifetime). */
+  readonly idleMarginMs: number;
+  /** Access tokens of accounts used within this window are renewed ahead of expiry. */
+  readonly recentUseMs: number;
+}
+
+export interface DatabaseConfig {
+  readonly poolSize: number;
+  readonly statementTimeoutMs: number;
+  readonly acquireTimeoutMs: number;
+  /** `serve` waits this long for an unreachable database before giving up. */
+  readonly startupTimeoutMs: number;
+}
+
+const ms = (seconds: number): number => Math.round(seconds * 1000);
 
 /** Bad configuration: one line per problem, each naming the variable. */
 export class ConfigError extends Error {
@@ -88,6 +127,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     proxyTimeoutMs: e.LATCHKEY_PROXY_TIMEOUT * 1000,
     proxyMaxBodyBytes: e.LATCHKEY_PROXY_MAX_BODY,
     allowHttpProviders: e.LATCHKEY_ALLOW_HTTP_PROVIDERS,
+    refresh: Object.freeze({
+      tokenTimeoutMs: ms(e.LATCHKEY_TOKEN_TIMEOUT),
+      leaseMs: ms(e.LATCHKEY_REFRESH_LEASE),
+      floorMs: ms(e.LATCHKEY_REFRESH_FLOOR),
+      waitMs: ms(e.LATCHKEY_REFRESH_WAIT),
+      retryMinMs: ms(e.LATCHKEY_REFRESH_RETRY_MIN),
+      retryMaxMs: ms(Math.max(e.LATCHKEY_REFRESH_RETRY_MAX, e.LATCHKEY_REFRESH_RETRY_MIN)),
+      background: e.LATCHKEY_REFRESHER === 'on',
+      concurrency: e.LATCHKEY_REFRESHER_CONCURRENCY,
+      scanIntervalMs: ms(e.LATCHKEY_REFRESHER_INTERVAL),
+      ratePerProvider: e.LATCHKEY_REFRESHER_RATE,
+      idleMarginMs: ms(e.LATCHKEY_IDLE_REFRESH_MARGIN),
+      recentUseMs: ms(e.LATCHKEY_RECENT_USE_WINDOW),
+    }),
+    database: Object.freeze({
+      poolSize: e.LATCHKEY_DB_POOL_SIZE,
+      statementTimeoutMs: ms(e.LATCHKEY_DB_STATEMENT_TIMEOUT),
+      acquireTimeoutMs: ms(e.LATCHKEY_DB_ACQUIRE_TIMEOUT),
+      startupTimeoutMs: ms(e.LATCHKEY_DB_STARTUP_TIMEOUT),
+    }),
+    shutdownGraceMs: ms(e.LATCHKEY_SHUTDOWN_GRACE),
   });
 }
 

@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = (def: number) => z.coerce.number().int().positive().default(def);
+/** A duration in seconds that may be fractional (e.g. 0.5), for short timing knobs. */
+const duration = (def: number) => z.coerce.number().finite().positive().default(def);
+const count = (def: number) => z.coerce.number().int().positive().default(def);
 
 /** Every environment variable Latchkey reads, with its default. docs/configuration.md mirrors this. */
 export const envSchema = z
@@ -36,6 +39,23 @@ export const envSchema = z
       .int()
       .positive()
       .default(10 * 1024 * 1024),
+    LATCHKEY_TOKEN_TIMEOUT: duration(60),
+    LATCHKEY_REFRESH_LEASE: duration(2),
+    LATCHKEY_REFRESH_FLOOR: duration(10),
+    LATCHKEY_REFRESH_WAIT: duration(30),
+    LATCHKEY_REFRESH_RETRY_MIN: duration(1),
+    LATCHKEY_REFRESH_RETRY_MAX: duration(300),
+    LATCHKEY_REFRESHER: z.enum(['on', 'off']).default('on'),
+    LATCHKEY_REFRESHER_CONCURRENCY: count(4),
+    LATCHKEY_REFRESHER_INTERVAL: duration(30),
+    LATCHKEY_REFRESHER_RATE: duration(5),
+    LATCHKEY_IDLE_REFRESH_MARGIN: seconds(7 * 86400),
+    LATCHKEY_RECENT_USE_WINDOW: seconds(86400),
+    LATCHKEY_DB_POOL_SIZE: count(10),
+    LATCHKEY_DB_STATEMENT_TIMEOUT: duration(5),
+    LATCHKEY_DB_ACQUIRE_TIMEOUT: duration(5),
+    LATCHKEY_DB_STARTUP_TIMEOUT: duration(60),
+    LATCHKEY_SHUTDOWN_GRACE: duration(30),
     LATCHKEY_ALLOW_HTTP_PROVIDERS: z
       .enum(['loopback', 'always'])
       .default('loopback')

@@ -1,4 +1,4 @@
-import { ERROR_TABLE, type ErrorCode } from './codes.js';
+import { ERROR_TABLE, type ErrorCode, type ErrorTableEntry } from './codes.js';
 
 export interface AppErrorOptions {
   /** The underlying error; logged, never exposed. */
@@ -24,6 +24,12 @@ export class AppError extends Error {
 
   get httpStatus(): number {
     return ERROR_TABLE[this.code].http;
+  }
+
+  /** Seconds a caller should wait before retrying, for transient conditions; else undefined. */
+  get retryAfterSec(): number | undefined {
+    const entry: ErrorTableEntry = ERROR_TABLE[this.code];
+    return entry.retryAfterSec;
   }
 
   get grpcCode(): number {

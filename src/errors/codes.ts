@@ -1,5 +1,13 @@
 import { Code } from '@connectrpc/connect';
 
+export interface ErrorTableEntry {
+  http: number;
+  grpc: Code;
+  message: string;
+  /** Sent as `Retry-After` (seconds) on HTTP: the condition is transient and a retry will likely succeed. */
+  retryAfterSec?: number;
+}
+
 /**
  * The closed table of Latchkey error codes. Every error Latchkey itself returns — over gRPC,
  * REST, /proxy or on an end-user page — carries one of these codes, and each code maps here,
@@ -92,8 +100,14 @@ export const ERROR_TABLE = {
   PROVIDER_UNAVAILABLE: { http: 502, grpc: Code.Unavailable, message: 'The provider could not be reached.' },
   PROXY_TIMEOUT: { http: 504, grpc: Code.DeadlineExceeded, message: 'The provider did not answer in time.' },
   TOOL_ERROR: { http: 500, grpc: Code.Internal, message: 'The tool failed.' },
+  DATABASE_UNAVAILABLE: {
+    http: 503,
+    grpc: Code.Unavailable,
+    message: 'The database is unavailable; retry shortly.',
+    retryAfterSec: 1,
+  },
   UNIMPLEMENTED: { http: 501, grpc: Code.Unimplemented, message: 'Not implemented by Latchkey.' },
   INTERNAL: { http: 500, grpc: Code.Internal, message: 'Internal error.' },
-} as const satisfies Record<string, { http: number; grpc: Code; message: string }>;
+} as const satisfies Record<string, ErrorTableEntry>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;

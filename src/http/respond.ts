@@ -71,8 +71,10 @@ export function sendHtml(
 
 /** Latchkey's own failure: status from the error table, gateway JSON body, `x-latchkey-error: <code>`. */
 export function sendAppError(res: HttpResponse, err: AppError): void {
+  const retryAfter = err.retryAfterSec;
   sendJson(res, err.httpStatus, gatewayErrorBody(err), {
     'x-latchkey-error': err.code,
     'cache-control': 'no-store',
+    ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
   });
 }

@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely';
 import type { Sealer } from './crypto.js';
 import type { Db } from './db.js';
 import { newId } from './ids.js';
@@ -41,7 +42,7 @@ export interface TokenSet {
   refreshExpiresAt?: number | null | undefined;
 }
 
-type Row = Omit<ConnectedAccountsTable, 'version'> & { version: number };
+type Row = Selectable<ConnectedAccountsTable>;
 const aad = (id: string, col: 'access_token' | 'refresh_token') => `connected_accounts:${col}:${id}`;
 
 export function createConnectedAccountRepo(db: Db, sealer: Sealer) {

@@ -1,10 +1,15 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m001 from './migrations/001-initial.js';
+import * as m002 from './migrations/002-token-lifecycle.js';
 
 /** Migrations live in code (bundled with the build); Kysely's Migrator takes a lock table. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
+  '002-token-lifecycle': m002,
 };
+
+/** Every migration, in order; a database at the latest schema has one row per name. */
+export const MIGRATION_NAMES = Object.keys(MIGRATIONS);
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

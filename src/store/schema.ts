@@ -58,6 +58,13 @@ export interface ConnectedAccountsTable {
   last_used_at: number | null;
   created_at: number;
   updated_at: number;
+  refresh_attempt_owner: string | null;
+  refresh_attempt_at: number | null;
+  refresh_due_at: number | null;
+  refresh_failures: Generated<number>;
+  last_refresh_error: string | null;
+  last_refresh_error_at: number | null;
+  status_reason: string | null;
 }
 
 export interface AuthRequestsTable {
@@ -82,4 +89,12 @@ export interface Database {
   connections: ConnectionsTable;
   connected_accounts: ConnectedAccountsTable;
   auth_requests: AuthRequestsTable;
+  latchkey_meta: LatchkeyMetaTable;
+}
+
+/** Facts about the database itself, e.g. `master_key_check` (a sealed known value). */
+export interface LatchkeyMetaTable {
+  key: string;
+  value: string;
+  updated_at: number;
 }
