@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Config } from './config/config.js';
-import { withListenAddress } from './config/config.js';
+import { ConfigError, withListenAddress } from './config/config.js';
 import { createOnePortServer } from './http/listener.js';
 import type { HttpRequest, HttpResponse } from './http/types.js';
 import type { Logger } from './log/logger.js';
 import { type BuiltServer, buildServer } from './server.js';
-import { createSealer, openStore, type Store } from './store/index.js';
-import { resolveMasterKey } from './store/master-key.js';
+import { createSealer, MasterKeyMismatchError, openStore, type Store } from './store/index.js';
+import { MASTER_KEY_FILE, resolveMasterKey } from './store/master-key.js';
 
 export interface RunningLatchkey {
   /** Where it really listens, e.g. http://127.0.0.1:43121 */
@@ -14,12 +15,40 @@ export interface RunningLatchkey {
   config: Config;
   store: Store;
   server: BuiltServer;
-  close(): Promise<void>;
+  /**
+   * Graceful stop: /readyz answers 503 at once, the port stops accepting, in-flight requests,
+   * streams and refreshes get up to `graceMs` (LATCHKEY_SHUTDOWN_GRACE) to finish, then
+   * everything closes. Resolves with what was still unfinished when the grace ran out.
+   */
+  close(graceMs?: number): Promise<{ unfinishedRefreshes: number }>;
 }
 
-/** Opens the store for a command: master key (file or env), sealer, migrations. */
-export async function openConfiguredStore(config: Config): Promise<Store> {
-  return openStore(config.databaseUrl, createSealer(resolveMasterKey(config)));
+/**
+ * Opens the store for a command: master key (file or env), sealer, key check, migrations.
+ * `waitForDatabase` (serve) waits for an unreachable database up to LATCHKEY_DB_STARTUP_TIMEOUT,
+ * logging each attempt; otherwise an unreachable database fails at once. Either way the error's
+ * message names the cause (main.ts prints it). A wrong master key is a ConfigError naming both key
+ * ids, raised before anything is written.
+ */
+export async function openConfiguredStore(
+  config: Config,
+  log?: Logger,
+  opts: { waitForDatabase?: boolean } = {},
+): Promise<Store> {
+  const sealer = createSealer(resolveMasterKey(config));
+  try {
+    return await openStore(config.databaseUrl, sealer, {
+      database: config.database,
+      log,
+      waitForDatabase: opts.waitForDatabase,
+    });
+  } catch (err) {
+    if (!(err instanceof MasterKeyMismatchError)) throw err;
+    const keyFile = path.join(config.dataDir, MASTER_KEY_FILE);
+    throw new ConfigError([
+      `${err.message} Set LATCHKEY_MASTER_KEY (or ${keyFile}) to the key this database was created with.`,
+    ]);
+  }
 }
 
 /**
@@ -27,8 +56,9 @@ export async function openConfiguredStore(config: Config): Promise<Store> {
  * (so port 0 works and links carry the real address unless LATCHKEY_PUBLIC_URL is set).
  */
 export async function startLatchkey(initial: Config, log: Logger): Promise<RunningLatchkey> {
-  const store = await openConfiguredStore(initial);
+  const store = await openConfiguredStore(initial, log, { waitForDatabase: true });
   let app: BuiltServer | undefined;
+  const lifecycle = { draining: false };
   const listener = createOnePortServer({
     handler: (req: HttpRequest, res: HttpResponse) => {
       if (app) app.handler(req, res);
@@ -41,6 +71,7 @@ export async function startLatchkey(initial: Config, log: Logger): Promise<Runni
       ? { cert: readFileSync(initial.tls.certFile), key: readFileSync(initial.tls.keyFile) }
       : undefined,
     log,
+    closeGraceMs: initial.shutdownGraceMs,
   });
   let address: { port: number; host: string };
   try {
@@ -50,7 +81,9 @@ export async function startLatchkey(initial: Config, log: Logger): Promise<Runni
     throw err;
   }
   const config = withListenAddress(initial, address.port);
-  app = buildServer(config, { store, log });
+  const built = buildServer(config, { store, log, lifecycle });
+  app = built;
+  if (config.refresh.background) built.services.background.start();
   const scheme = config.tls ? 'https' : 'http';
   const host = address.host.includes(':') ? `[${address.host}]` : address.host;
   return {
@@ -58,10 +91,18 @@ export async function startLatchkey(initial: Config, log: Logger): Promise<Runni
     config,
     store,
     server: app,
-    async close() {
-      await listener.close();
-      await app?.close();
+    async close(graceMs = config.shutdownGraceMs) {
+      const deadline = Date.now() + graceMs;
+      lifecycle.draining = true;
+      await built.services.background.stop();
+      await listener.close(graceMs);
+      const unfinishedRefreshes = await built.services.refresher.drain(Math.max(0, deadline - Date.now()));
+      if (unfinishedRefreshes > 0) {
+        log.error({ unfinishedRefreshes }, 'shutdown grace ran out with token refreshes unfinished');
+      }
+      await built.close();
       await store.close();
+      return { unfinishedRefreshes };
     },
   };
 }

@@ -2,19 +2,20 @@ import { createAccountLookup } from './accounts/account-lookup.js';
 import { createAuthorizationFlow } from './accounts/authorization-flow.js';
 import { createAuthorizationLinks } from './accounts/authorization-links.js';
 import { createConnectionService } from './accounts/connections.js';
-import { createTokenRefresher } from './accounts/token-refresher.js';
+import { createBackgroundRefresher, createTokenRefresher } from './accounts/refresh/index.js';
 import {
   authenticateBearer,
   createKeysEndpoint,
   createTokenEndpoint,
   createTokenIssuer,
 } from './api/auth/index.js';
+import { type Lifecycle, registerHealthRoutes } from './api/health/routes.js';
 import { createPageRoutes } from './api/pages/routes.js';
 import { createRestRoutes } from './api/rest/routes.js';
 import { createRpcHandler } from './api/rpc/routes.js';
 import type { Config } from './config/config.js';
 import { AppError, toAppError } from './errors/index.js';
-import { sendAppError, sendJson } from './http/respond.js';
+import { sendAppError } from './http/respond.js';
 import { createRouter } from './http/router.js';
 import type { HttpRequest, HttpResponse } from './http/types.js';
 import type { Logger } from './log/logger.js';
@@ -25,6 +26,8 @@ import type { Store } from './store/index.js';
 export interface ServerDeps {
   store: Store;
   log: Logger;
+  /** Shutdown state for /readyz; a server that never drains by default. */
+  lifecycle?: Lifecycle;
 }
 
 export interface BuiltServer {
@@ -34,7 +37,9 @@ export interface BuiltServer {
     links: ReturnType<typeof createAuthorizationLinks>;
     flow: ReturnType<typeof createAuthorizationFlow>;
     refresher: ReturnType<typeof createTokenRefresher>;
+    background: ReturnType<typeof createBackgroundRefresher>;
   };
+  /** Closes outbound pools; call after requests and refreshes have drained. */
   close(): Promise<void>;
 }
 
@@ -44,18 +49,22 @@ export interface BuiltServer {
  */
 export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
   const { store, log } = deps;
-  const tokens = createTokenClient({ timeoutMs: 15_000, insecurePolicy: config.allowHttpProviders });
+  const tokens = createTokenClient({
+    timeoutMs: config.refresh.tokenTimeoutMs,
+    insecurePolicy: config.allowHttpProviders,
+  });
   const lookup = createAccountLookup(store);
   const connections = createConnectionService({ store, config });
   const links = createAuthorizationLinks({ store, config, lookup, log });
-  const flow = createAuthorizationFlow({ store, config, tokens, log });
   const refresher = createTokenRefresher({ store, config, tokens, log });
+  const background = createBackgroundRefresher({ store, refresher, config, log });
+  const flow = createAuthorizationFlow({ store, config, tokens, log, granted: () => background.nudge() });
   const issuer = createTokenIssuer({ store, config });
   const authenticate = (authorization: string | string[] | null | undefined) =>
     authenticateBearer(issuer, authorization ?? undefined);
 
   const router = createRouter();
-  router.add('GET', '/healthz', async (_req, res) => sendJson(res, 200, { status: 'ok' }));
+  registerHealthRoutes(router, { store, lifecycle: deps.lifecycle ?? { draining: false } });
   router.add('POST', '/oauth/token', createTokenEndpoint({ store, issuer, log }));
   router.add('GET', '/keys', createKeysEndpoint(issuer));
   createPageRoutes({ flow, log }).register(router);
@@ -78,7 +87,10 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
 
   return {
     handler,
-    services: { connections, links, flow, refresher },
-    close: () => proxy.close(),
+    services: { connections, links, flow, refresher, background },
+    close: async () => {
+      await proxy.close();
+      await tokens.close();
+    },
   };
 }

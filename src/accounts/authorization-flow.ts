@@ -18,6 +18,7 @@ import {
   type Store,
 } from '../store/index.js';
 import { redirectUriFor } from './redirect-uri.js';
+import { grantTokenSet, timingFrom } from './refresh/index.js';
 
 /** The browser-binding cookie of one OAuth session; its name carries a fragment of the state's hash. */
 export interface FlowCookie {
@@ -51,10 +52,13 @@ export const cookieNameFor = (state: string) =>
 export function createAuthorizationFlow(deps: {
   store: Store;
   config: Config;
-  tokens: TokenClient;
+  tokens: Pick<TokenClient, 'exchangeCode'>;
   log: Logger;
+  /** Told when a grant is stored, with its background refresh due time. */
+  granted?: (dueAt: number | null) => void;
 }) {
   const { store, config, tokens, log } = deps;
+  const timing = timingFrom(config);
 
   async function load(accountId: string): Promise<{ account: ConnectedAccount; connection: Connection }> {
     const account = await store.accounts.getById(accountId);
@@ -161,18 +165,9 @@ export function createAuthorizationFlow(deps: {
         log.warn({ accountId: account.id, ...detail }, 'authorization code exchange failed');
         throw new AppError('OAUTH_TOKEN_EXCHANGE_FAILED', undefined, { cause: err });
       }
-      await store.accounts.storeGrant(
-        account.id,
-        {
-          accessToken: granted.accessToken,
-          refreshToken: granted.refreshToken,
-          scopes: granted.scopes ?? connection.scopes,
-          expiresAt: granted.expiresAt,
-          refreshExpiresAt: granted.refreshExpiresAt,
-        },
-        'ACTIVE',
-        now,
-      );
+      const tokenSet = grantTokenSet(granted, connection, now, timing);
+      await store.accounts.storeGrant(account.id, tokenSet, 'ACTIVE', now);
+      deps.granted?.(tokenSet.refreshDueAt ?? null);
       log.info({ accountId: account.id, connection: connection.name }, 'connected account authorized');
       const updated = await store.accounts.getById(account.id);
       return { connection, account: updated ?? account };

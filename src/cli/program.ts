@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { accountsCommand } from './commands/accounts.js';
 import { clientsCommand } from './commands/clients.js';
 import { connectionsCommand } from './commands/connections.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
   program.addCommand(serveCommand());
   program.addCommand(clientsCommand());
   program.addCommand(connectionsCommand());
+  program.addCommand(accountsCommand());
   registerEmulatorCommand(program);
   return program;
 }

@@ -15,7 +15,8 @@ export interface OnePortServerOptions {
 
 export interface OnePortServer {
   listen(port: number, host: string): Promise<{ port: number; host: string }>;
-  close(): Promise<void>;
+  /** Stops accepting, lets in-flight requests and streams finish for up to `graceMs`, then cuts the rest. */
+  close(graceMs?: number): Promise<void>;
 }
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -165,7 +166,7 @@ export function createOnePortServer(opts: OnePortServerOptions): OnePortServer {
       });
     },
 
-    close() {
+    close(graceMs = closeGraceMs) {
       if (closing) return closing;
       closing = new Promise<void>((resolve) => {
         let poll: NodeJS.Timeout | undefined;
@@ -180,12 +181,12 @@ export function createOnePortServer(opts: OnePortServerOptions): OnePortServer {
         // Connections still being sniffed have not sent a request yet.
         for (const socket of pending) socket.destroy();
         h1.close(() => {});
-        for (const session of sessions) closeSession(session, closeGraceMs);
+        for (const session of sessions) closeSession(session, graceMs);
         poll = setInterval(() => h1.closeIdleConnections(), CLOSE_POLL_MS);
         deadline = setTimeout(() => {
           for (const session of sessions) session.destroy();
           for (const socket of sockets) socket.destroy();
-        }, closeGraceMs);
+        }, graceMs);
       });
       return closing;
     },

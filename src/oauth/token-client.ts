@@ -1,4 +1,5 @@
 import * as oauth from 'oauth4webapi';
+import { Agent, fetch as undiciFetch } from 'undici';
 import type { ClientAuth } from '../store/index.js';
 import { isInsecureAllowed, type OAuthEndpoints } from './endpoints.js';
 import { translateOAuthError } from './errors.js';
@@ -20,9 +21,13 @@ export interface ProviderTokens {
 }
 
 export interface TokenClientOptions {
+  /** Whole-call timeout: once a request may have reached the provider, its answer is awaited this long. */
   timeoutMs: number;
   insecurePolicy: 'loopback' | 'always';
 }
+
+/** Connecting gets its own, shorter timeout, so "never reached the provider" is told apart from "no answer". */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 function clientAuthFor(kind: ClientAuth, secret: string | null): oauth.ClientAuth {
   if (!secret || kind === 'none') return oauth.None();
@@ -32,10 +37,14 @@ function clientAuthFor(kind: ClientAuth, secret: string | null): oauth.ClientAut
 function requestOptions(
   endpoints: OAuthEndpoints,
   opts: TokenClientOptions,
+  agent: Agent,
 ): oauth.TokenEndpointRequestOptions {
   return {
     signal: AbortSignal.timeout(opts.timeoutMs),
     [oauth.allowInsecureRequests]: isInsecureAllowed(endpoints.tokenUrl, opts.insecurePolicy),
+    // undici's own fetch over a dedicated pool: connect errors carry their socket codes.
+    [oauth.customFetch]: (url, init) =>
+      undiciFetch(url, { ...(init as object), dispatcher: agent }) as unknown as Promise<Response>,
   };
 }
 
@@ -55,6 +64,11 @@ function normalise(res: oauth.TokenEndpointResponse, separator: string, now: num
 
 /** Token endpoint calls over oauth4webapi; all failures leave as OAuthGrantError / OAuthTransportError. */
 export function createTokenClient(opts: TokenClientOptions) {
+  const agent = new Agent({
+    connect: { timeout: Math.min(CONNECT_TIMEOUT_MS, opts.timeoutMs) },
+    headersTimeout: opts.timeoutMs,
+    bodyTimeout: opts.timeoutMs,
+  });
   const as = (e: OAuthEndpoints): oauth.AuthorizationServer => ({
     issuer: new URL(e.tokenUrl).origin,
     authorization_endpoint: e.authorizeUrl,
@@ -87,7 +101,7 @@ export function createTokenClient(opts: TokenClientOptions) {
           params,
           input.redirectUri,
           input.codeVerifier ?? oauth.nopkce,
-          requestOptions(endpoints, opts),
+          requestOptions(endpoints, opts, agent),
         );
         const result = await oauth.processAuthorizationCodeResponse(as(endpoints), client, response);
         return normalise(result, endpoints.scopeSeparator, now);
@@ -110,7 +124,7 @@ export function createTokenClient(opts: TokenClientOptions) {
           client,
           clientAuthFor(endpoints.clientAuth, credentials.clientSecret),
           input.refreshToken,
-          requestOptions(endpoints, opts),
+          requestOptions(endpoints, opts, agent),
         );
         const result = await oauth.processRefreshTokenResponse(as(endpoints), client, response);
         return normalise(result, endpoints.scopeSeparator, now);
@@ -118,6 +132,9 @@ export function createTokenClient(opts: TokenClientOptions) {
         throw translateOAuthError(err);
       }
     },
+
+    /** Closes the pooled connections to token endpoints. */
+    close: () => agent.close(),
   };
 }
 

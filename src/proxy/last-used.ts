@@ -14,12 +14,13 @@ export function createLastUsedRecorder(
   const maxTracked = opts.maxTracked ?? 50_000;
   const lastWrite = new Map<string, number>();
 
-  return function recordUse(accountId: string, now = Date.now()): boolean {
+  /** `dueBy`: pull the background refresher's next look at the account forward to this time. */
+  return function recordUse(accountId: string, now = Date.now(), dueBy?: number): boolean {
     const previous = lastWrite.get(accountId);
     if (previous !== undefined && now - previous < intervalMs) return false;
     if (lastWrite.size >= maxTracked) lastWrite.clear();
     lastWrite.set(accountId, now);
-    store.accounts.touchLastUsed(accountId, now).catch((err: unknown) => {
+    store.accounts.touchLastUsed(accountId, now, dueBy).catch((err: unknown) => {
       lastWrite.delete(accountId);
       log.warn({ err, accountId }, 'could not record last use of connected account');
     });

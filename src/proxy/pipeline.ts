@@ -82,7 +82,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       }
     }
 
-    touch(account.id);
+    touch(account.id, Date.now(), deps.refresher.aheadDueAt?.(fresh));
     log.debug(
       {
         method: call.method,

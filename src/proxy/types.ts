@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { AccountLookup } from '../accounts/account-lookup.js';
-import type { TokenRefresher } from '../accounts/token-refresher.js';
+import type { TokenRefresher } from '../accounts/refresh/index.js';
 import type { Config } from '../config/config.js';
 import type { RouteHandler } from '../http/types.js';
 import type { Logger } from '../log/logger.js';
@@ -11,7 +11,7 @@ export interface ProxyDeps {
   /** Verifies the app's bearer; throws AppError('UNAUTHENTICATED') when it is missing or invalid. */
   authenticate(authorization: string | string[] | undefined): Promise<{ clientId: string }>;
   lookup: Pick<AccountLookup, 'resolve'>;
-  refresher: Pick<TokenRefresher, 'ensureFresh'>;
+  refresher: Pick<TokenRefresher, 'ensureFresh'> & Partial<Pick<TokenRefresher, 'aheadDueAt'>>;
   store: Pick<Store, 'accounts'>;
   config: Pick<Config, 'proxyTimeoutMs' | 'proxyMaxBodyBytes'>;
   log: Logger;

@@ -1,10 +1,16 @@
-import type { Selectable } from 'kysely';
+import {
+  type AccountStatus,
+  accountCodec,
+  type ConnectedAccount,
+  SETTLED_REFRESH_STATE,
+  type TokenSet,
+} from './account-row.js';
 import type { Sealer } from './crypto.js';
-import type { Db } from './db.js';
+import type { Db, Dialect } from './db.js';
 import { newId } from './ids.js';
-import type { ConnectedAccountsTable } from './schema.js';
+import { createRefreshStateRepo } from './refresh-state.js';
 
-export type AccountStatus = 'PENDING_AUTH' | 'ACTIVE' | 'EXPIRED' | 'PENDING_VERIFICATION' | 'DISCONNECTED';
+export type { AccountStatus, ConnectedAccount, TokenSet } from './account-row.js';
 
 export interface AccountKey {
   connectionId: string;
@@ -13,68 +19,9 @@ export interface AccountKey {
   userId?: string;
 }
 
-/** A connected account with its tokens decrypted (internal use only — never serialize tokens). */
-export interface ConnectedAccount {
-  id: string;
-  connectionId: string;
-  identifier: string;
-  organizationId: string;
-  userId: string;
-  status: AccountStatus;
-  accessToken: string | null;
-  refreshToken: string | null;
-  scopes: string[];
-  tokenExpiresAt: number | null;
-  refreshExpiresAt: number | null;
-  version: number;
-  lastRefreshedAt: number | null;
-  lastUsedAt: number | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export interface TokenSet {
-  accessToken: string;
-  /** undefined = keep the stored refresh token (providers that do not rotate). */
-  refreshToken?: string | undefined;
-  scopes: string[];
-  expiresAt: number | null;
-  refreshExpiresAt?: number | null | undefined;
-}
-
-type Row = Selectable<ConnectedAccountsTable>;
-const aad = (id: string, col: 'access_token' | 'refresh_token') => `connected_accounts:${col}:${id}`;
-
-export function createConnectedAccountRepo(db: Db, sealer: Sealer) {
-  const fromRow = (r: Row): ConnectedAccount => ({
-    id: r.id,
-    connectionId: r.connection_id,
-    identifier: r.identifier,
-    organizationId: r.organization_id,
-    userId: r.user_id,
-    status: r.status as AccountStatus,
-    accessToken: r.access_token_enc ? sealer.open(r.access_token_enc, aad(r.id, 'access_token')) : null,
-    refreshToken: r.refresh_token_enc ? sealer.open(r.refresh_token_enc, aad(r.id, 'refresh_token')) : null,
-    scopes: JSON.parse(r.scopes),
-    tokenExpiresAt: r.token_expires_at,
-    refreshExpiresAt: r.refresh_expires_at,
-    version: r.version,
-    lastRefreshedAt: r.last_refreshed_at,
-    lastUsedAt: r.last_used_at,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  });
-
-  const tokenColumns = (id: string, t: TokenSet, now: number) => ({
-    access_token_enc: sealer.seal(t.accessToken, aad(id, 'access_token')),
-    ...(t.refreshToken !== undefined
-      ? { refresh_token_enc: t.refreshToken ? sealer.seal(t.refreshToken, aad(id, 'refresh_token')) : null }
-      : {}),
-    ...(t.refreshExpiresAt !== undefined ? { refresh_expires_at: t.refreshExpiresAt } : {}),
-    scopes: JSON.stringify(t.scopes),
-    token_expires_at: t.expiresAt,
-    updated_at: now,
-  });
+export function createConnectedAccountRepo(db: Db, sealer: Sealer, dialect: Dialect) {
+  const codec = accountCodec(sealer);
+  const { fromRow } = codec;
 
   const repo = {
     async getById(id: string): Promise<ConnectedAccount | undefined> {
@@ -151,15 +98,19 @@ export function createConnectedAccountRepo(db: Db, sealer: Sealer) {
       await db
         .updateTable('connected_accounts')
         .set((eb) => ({
-          ...tokenColumns(
+          ...codec.tokenColumns(
             id,
-            { refreshExpiresAt: null, ...tokens, refreshToken: tokens.refreshToken ?? '' },
+            {
+              refreshExpiresAt: null,
+              refreshDueAt: null,
+              ...tokens,
+              refreshToken: tokens.refreshToken ?? '',
+            },
             now,
           ),
+          ...SETTLED_REFRESH_STATE,
           status,
           last_refreshed_at: now,
-          refresh_lease_owner: null,
-          refresh_lease_until: null,
           version: eb('version', '+', 1),
         }))
         .where('id', '=', id)
@@ -175,75 +126,30 @@ export function createConnectedAccountRepo(db: Db, sealer: Sealer) {
     },
 
     /**
-     * Takes the refresh lease when it is free or lapsed. Exactly one caller across all processes
-     * sharing the database gets `true` until the lease is released or `until` passes.
+     * Records a use. `dueBy` pulls the background refresher's next look forward (an account in use
+     * gets its access token renewed ahead of expiry), never back.
      */
-    async acquireRefreshLease(id: string, owner: string, until: number, now = Date.now()): Promise<boolean> {
-      const res = await db
-        .updateTable('connected_accounts')
-        .set({ refresh_lease_owner: owner, refresh_lease_until: until })
-        .where('id', '=', id)
-        .where((eb) => eb.or([eb('refresh_lease_until', 'is', null), eb('refresh_lease_until', '<', now)]))
-        .executeTakeFirst();
-      return Number(res.numUpdatedRows) === 1;
-    },
-
-    async releaseRefreshLease(id: string, owner: string): Promise<void> {
+    async touchLastUsed(id: string, now = Date.now(), dueBy?: number): Promise<void> {
       await db
         .updateTable('connected_accounts')
-        .set({ refresh_lease_owner: null, refresh_lease_until: null })
+        .set((eb) => ({
+          last_used_at: now,
+          ...(dueBy === undefined
+            ? {}
+            : {
+                refresh_due_at: eb
+                  .case()
+                  .when(eb.or([eb('refresh_due_at', 'is', null), eb('refresh_due_at', '>', dueBy)]))
+                  .then(dueBy)
+                  .else(eb.ref('refresh_due_at'))
+                  .end(),
+              }),
+        }))
         .where('id', '=', id)
-        .where('refresh_lease_owner', '=', owner)
         .execute();
     },
 
-    /**
-     * Compare-and-swap: writes refreshed tokens only if the row is still at `expectedVersion`
-     * and this owner still holds the lease. Releases the lease in the same statement.
-     */
-    async commitRefresh(
-      id: string,
-      owner: string,
-      expectedVersion: number,
-      tokens: TokenSet,
-      now = Date.now(),
-    ): Promise<boolean> {
-      const res = await db
-        .updateTable('connected_accounts')
-        .set((eb) => ({
-          ...tokenColumns(id, tokens, now),
-          status: 'ACTIVE',
-          last_refreshed_at: now,
-          refresh_lease_owner: null,
-          refresh_lease_until: null,
-          version: eb('version', '+', 1),
-        }))
-        .where('id', '=', id)
-        .where('version', '=', expectedVersion)
-        .where('refresh_lease_owner', '=', owner)
-        .executeTakeFirst();
-      return Number(res.numUpdatedRows) === 1;
-    },
-
-    /** Marks the grant dead (provider said invalid_grant) and releases the lease. */
-    async markExpired(id: string, owner: string | null, now = Date.now()): Promise<void> {
-      let q = db
-        .updateTable('connected_accounts')
-        .set((eb) => ({
-          status: 'EXPIRED',
-          updated_at: now,
-          refresh_lease_owner: null,
-          refresh_lease_until: null,
-          version: eb('version', '+', 1),
-        }))
-        .where('id', '=', id);
-      if (owner) q = q.where('refresh_lease_owner', '=', owner);
-      await q.execute();
-    },
-
-    async touchLastUsed(id: string, now = Date.now()): Promise<void> {
-      await db.updateTable('connected_accounts').set({ last_used_at: now }).where('id', '=', id).execute();
-    },
+    ...createRefreshStateRepo(db, codec, dialect),
   };
   return repo;
 }

@@ -1,66 +1,73 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import { Kysely, sql } from 'kysely';
+import type { DatabaseConfig } from '../config/config.js';
+import { AppError } from '../errors/index.js';
+import type { Logger } from '../log/logger.js';
+import { toStoreError } from './db-errors.js';
+import { openPostgres } from './driver/postgres.js';
+import { withMigrationLock } from './driver/postgres-lock.js';
+import { openSqlite } from './driver/sqlite.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
-import { withStatementCache } from './statement-cache.js';
 
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
+export type DatabaseSettings = DatabaseConfig;
 
 export interface OpenedDb {
   db: Db;
   dialect: Dialect;
+  /** Migrates to the latest schema; on PostgreSQL under an advisory lock, so replicas take turns. */
+  migrate(): Promise<void>;
+  /** A cheap round trip, bounded by `timeoutMs`; throws DATABASE_UNAVAILABLE. */
+  ping(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
-/** BIGINT (oid 20) holds millisecond timestamps; they fit a JS number exactly. */
-const PG_INT8_OID = 20;
-
-/** Opens `sqlite:<file>` (WAL, foreign keys on) or `postgres://…`, and migrates to the latest schema. */
-export async function openDb(databaseUrl: string): Promise<OpenedDb> {
-  const opened = databaseUrl.startsWith('sqlite:') ? openSqlite(databaseUrl) : openPostgres(databaseUrl);
-  try {
-    await migrateToLatest(opened.db as Kysely<unknown>);
-  } catch (err) {
-    await opened.close();
-    throw err;
+/**
+ * Opens `sqlite:<file>` or `postgres://…` behind the guarded driver (src/store/driver/): every
+ * database failure leaves as DATABASE_UNAVAILABLE and none can crash the process. Connects lazily:
+ * nothing reaches the server until the first query.
+ */
+export function openDb(databaseUrl: string, settings: DatabaseSettings, log?: Logger): OpenedDb {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const { dialect } = openSqlite(databaseUrl, { statementTimeoutMs: settings.statementTimeoutMs });
+    const db = new Kysely<Database>({ dialect });
+    return {
+      db,
+      dialect: 'sqlite',
+      migrate: () => migrateToLatest(db as Kysely<unknown>),
+      ping: (timeoutMs) => ping(db, timeoutMs),
+      close: () => db.destroy(),
+    };
   }
-  return opened;
+  const pg = openPostgres(databaseUrl, { ...settings, log });
+  const db = new Kysely<Database>({ dialect: pg.dialect });
+  const lockTimeoutMs = Math.max(settings.startupTimeoutMs, settings.statementTimeoutMs);
+  return {
+    db,
+    dialect: 'postgres',
+    migrate: () => withMigrationLock(pg.clientConfig, lockTimeoutMs, { where: pg.where }, migrateToLatest),
+    ping: (timeoutMs) => ping(db, timeoutMs),
+    close: () => db.destroy(),
+  };
 }
 
-function openSqlite(url: string): OpenedDb {
-  const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-  if (file !== ':memory:') {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    // Create the file private; SQLite gives its -wal and -shm files the same mode.
-    closeSync(openSync(file, 'a', 0o600));
-  }
-  const database = new SQLite(file);
-  database.pragma('journal_mode = WAL');
-  database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
-}
-
-function openPostgres(url: string): OpenedDb {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: 10,
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === PG_INT8_OID
-          ? (v: string) => Number(v)
-          : pg.types.getTypeParser(oid, format as 'text')) as never,
-    },
+async function ping(db: Db, timeoutMs: number): Promise<void> {
+  const query = sql`select 1`.execute(db);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const cause = new Error(`the database did not answer a ping within ${timeoutMs} ms`);
+      reject(new AppError('DATABASE_UNAVAILABLE', undefined, { cause }));
+    }, timeoutMs);
   });
-  // An idle client the server drops (restart, failover, pg_terminate_backend) is re-emitted as a pool
-  // 'error'; unhandled, that crashes the process. The pool has already discarded the client and the
-  // next query opens a fresh connection, so there is nothing more to do.
-  pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  // After a timeout the query may still fail; that failure has no one waiting for it.
+  query.catch(() => {});
+  try {
+    await Promise.race([query, timeout]);
+  } catch (err) {
+    throw toStoreError(err);
+  } finally {
+    clearTimeout(timer);
+  }
 }

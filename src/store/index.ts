@@ -3,7 +3,8 @@ import { createAuthRequestRepo } from './auth-requests.js';
 import { createConnectedAccountRepo } from './connected-accounts.js';
 import { createConnectionRepo } from './connections.js';
 import type { Sealer } from './crypto.js';
-import { type OpenedDb, openDb } from './db.js';
+import type { OpenedDb } from './db.js';
+import { type OpenStoreOptions, openReadyDb } from './open.js';
 import { createSigningKeyRepo } from './signing-keys.js';
 
 export interface Store {
@@ -14,20 +15,36 @@ export interface Store {
   readonly connections: ReturnType<typeof createConnectionRepo>;
   readonly accounts: ReturnType<typeof createConnectedAccountRepo>;
   readonly authRequests: ReturnType<typeof createAuthRequestRepo>;
+  /** Id of the master key the store seals with (its check passed at open). */
+  readonly keyId: string;
+  /** Readiness: one cheap round trip within `timeoutMs` (default 2 s); throws DATABASE_UNAVAILABLE. */
+  ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Opens (and migrates) the database behind the repositories every capability uses. */
-export async function openStore(databaseUrl: string, sealer: Sealer): Promise<Store> {
-  const opened = await openDb(databaseUrl);
+const PING_TIMEOUT_MS = 2000;
+
+/**
+ * Opens the database behind the repositories every capability uses, once it is ready: reachable,
+ * master key verified (before anything is written), migrated. Fails with DATABASE_UNAVAILABLE
+ * naming the cause, or MasterKeyMismatchError (see open.ts for waiting on an unreachable database).
+ */
+export async function openStore(
+  databaseUrl: string,
+  sealer: Sealer,
+  options: OpenStoreOptions = {},
+): Promise<Store> {
+  const opened = await openReadyDb(databaseUrl, sealer, options);
   const { db } = opened;
   return {
     dialect: opened.dialect,
     db,
+    keyId: sealer.currentKid,
+    ping: (timeoutMs = PING_TIMEOUT_MS) => opened.ping(timeoutMs),
     apiClients: createApiClientRepo(db),
     signingKeys: createSigningKeyRepo(db, sealer),
     connections: createConnectionRepo(db, sealer),
-    accounts: createConnectedAccountRepo(db, sealer),
+    accounts: createConnectedAccountRepo(db, sealer, opened.dialect),
     authRequests: createAuthRequestRepo(db, sealer),
     close: opened.close,
   };
@@ -38,3 +55,6 @@ export type { AuthRequest } from './auth-requests.js';
 export type { AccountKey, AccountStatus, ConnectedAccount, TokenSet } from './connected-accounts.js';
 export type { ClientAuth, Connection, ConnectionPatch, NewConnection } from './connections.js';
 export { createSealer, hashSecret, randomToken, type Sealer } from './crypto.js';
+export { describeDatabaseError } from './db-errors.js';
+export { MasterKeyMismatchError } from './key-check.js';
+export type { OpenStoreOptions } from './open.js';

@@ -47,7 +47,9 @@ describe('the seed quickstart against Latchkey (real @scalekit-sdk/node, real se
   let clientSecret: string;
 
   beforeAll(async () => {
-    latchkey = await startTestLatchkey();
+    // On-demand refresh is what these tests count; the background refresher would renew the
+    // 2-second tokens of this in-use account on its own (background.test.ts covers it).
+    latchkey = await startTestLatchkey({ LATCHKEY_REFRESHER: 'off' });
     ({ emulator } = await connectAirtableEmulator(latchkey, { accessTokenTtlSec: 2 }));
     const created = await latchkey.store.apiClients.create('quickstart');
     clientId = created.client.id;

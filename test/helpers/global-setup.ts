@@ -7,8 +7,10 @@ import { isPostgresAvailable, PG_ADMIN_URL } from './databases.js';
 /** The suites that run only against PostgreSQL (keep in step when adding one). */
 const PG_SUITES = [
   'store repositories on PostgreSQL (test/integration/store*)',
-  'token refresher on PostgreSQL (src/accounts/token-refresher.test.ts)',
+  'token refresher, takeover and background refresher on PostgreSQL (src/accounts/refresh/*.test.ts)',
   'two replicas sharing PostgreSQL (test/integration/scale-out.test.ts)',
+  'PostgreSQL outages, startup and API outage (test/integration/database-faults/*)',
+  'PostgreSQL error classification (src/store/db-errors.test.ts)',
 ];
 
 export default async function setup(): Promise<() => void> {

@@ -34,9 +34,10 @@ export async function startTestLatchkey(env: Record<string, string> = {}): Promi
     ...running,
     dataDir,
     logs: () => chunks.join(''),
-    async close() {
-      await running.close();
+    async close(graceMs?: number) {
+      const result = await running.close(graceMs);
       rmSync(dataDir, { recursive: true, force: true });
+      return result;
     },
   };
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { createAccountLookup } from '../../src/accounts/account-lookup.js';
-import type { RefreshOptions } from '../../src/accounts/token-refresher.js';
+import type { RefreshOptions } from '../../src/accounts/refresh/index.js';
 import { loadConfig } from '../../src/config/config.js';
 import { AppError } from '../../src/errors/index.js';
 import { createLogger } from '../../src/log/logger.js';

@@ -34,7 +34,8 @@ export async function authenticateBearer(
     try {
       return await issuer.verify(token);
     } catch (err) {
-      // A store outage (INTERNAL) outranks "invalid token": it must not look like a bad login.
+      // A store outage (DATABASE_UNAVAILABLE, or INTERNAL) outranks "invalid token": it must not
+      // look like a bad login, or clients would drop a valid token instead of retrying.
       if (failure === undefined || (isAppError(err) && err.code !== 'UNAUTHENTICATED')) failure = err;
     }
   }

@@ -4,7 +4,7 @@ import { readForm } from '../../http/body.js';
 import { sendAppError, sendJson } from '../../http/respond.js';
 import type { HttpResponse, RouteHandler } from '../../http/types.js';
 import type { Logger } from '../../log/logger.js';
-import type { Store } from '../../store/index.js';
+import { describeDatabaseError, type Store } from '../../store/index.js';
 import type { TokenIssuer } from './token-issuer.js';
 
 const BODY_LIMIT = 16 * 1024;
@@ -122,8 +122,14 @@ export function createTokenEndpoint(deps: { store: Store; issuer: TokenIssuer; l
         NO_STORE,
       );
     } catch (err) {
+      // A database outage is 503 DATABASE_UNAVAILABLE with Retry-After (never invalid_client or 500).
       const appErr = toAppError(err);
-      log.error({ err: appErr.cause ?? appErr, code: appErr.code }, 'token endpoint failed');
+      if (appErr.code === 'DATABASE_UNAVAILABLE')
+        log.warn(
+          { code: appErr.code, cause: describeDatabaseError(appErr) },
+          'token endpoint: database unavailable',
+        );
+      else log.error({ err: appErr.cause ?? appErr, code: appErr.code }, 'token endpoint failed');
       sendAppError(res, appErr);
     }
   };

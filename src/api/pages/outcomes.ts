@@ -41,6 +41,11 @@ const ERROR_PAGES: Partial<Record<ErrorCode, { heading: string; message: string 
     heading: 'The account could not be connected',
     message: 'The provider did not accept the sign-in. Please try again later with a new authorization link.',
   },
+  DATABASE_UNAVAILABLE: {
+    heading: 'Temporarily unavailable',
+    message:
+      'Latchkey cannot reach its database right now. Please try again in a moment; if it keeps failing, ask the app that sent you for a new authorization link.',
+  },
   CONNECTION_DISABLED: {
     heading: 'This integration is turned off',
     message: 'The administrator has disabled this integration. Contact the app that sent you the link.',

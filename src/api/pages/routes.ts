@@ -5,6 +5,7 @@ import { sendHtml } from '../../http/respond.js';
 import type { HttpRequest, HttpResponse, RouteHandler } from '../../http/types.js';
 import type { Logger } from '../../log/logger.js';
 import { getProvider } from '../../providers/index.js';
+import { describeDatabaseError } from '../../store/index.js';
 import { errorPage, successPage } from './outcomes.js';
 import { renderPage } from './render.js';
 
@@ -19,8 +20,15 @@ export function createPageRoutes(deps: { flow: AuthorizationFlow; log: Logger })
   function fail(res: HttpResponse, err: unknown, extraHeaders: Record<string, string | string[]> = {}) {
     const appErr = toAppError(err);
     if (appErr.code === 'INTERNAL') log.error({ err: appErr.cause }, 'authorization page failed');
+    else if (appErr.code === 'DATABASE_UNAVAILABLE')
+      log.warn(
+        { code: appErr.code, cause: describeDatabaseError(appErr) },
+        'authorization page: database unavailable',
+      );
     else log.warn({ code: appErr.code }, 'authorization ended on an error page');
-    sendHtml(res, appErr.httpStatus, renderPage(errorPage(appErr.code)), extraHeaders);
+    // A transient failure (503) says when to retry; the page itself asks the user to try again.
+    const retry = appErr.retryAfterSec === undefined ? {} : { 'retry-after': String(appErr.retryAfterSec) };
+    sendHtml(res, appErr.httpStatus, renderPage(errorPage(appErr.code)), { ...extraHeaders, ...retry });
   }
 
   const openLink: RouteHandler = async (_req, res, params) => {

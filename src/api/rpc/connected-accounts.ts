@@ -3,7 +3,7 @@ import type { ServiceImpl } from '@connectrpc/connect';
 import { type AccountLookup, accountRefSchema, type ResolvedAccount } from '../../accounts/account-lookup.js';
 import type { AuthorizationLinks } from '../../accounts/authorization-links.js';
 import { CONNECTION_NAME, parseOrThrow } from '../../accounts/connection-input.js';
-import type { TokenRefresher } from '../../accounts/token-refresher.js';
+import type { TokenRefresher } from '../../accounts/refresh/index.js';
 import { AppError } from '../../errors/index.js';
 import type { Logger } from '../../log/logger.js';
 import type { ConnectedAccount, Connection, Store } from '../../store/index.js';

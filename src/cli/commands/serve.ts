@@ -24,15 +24,22 @@ export function serveCommand(): Command {
       `Latchkey listening on ${running.url} (public URL ${running.config.publicUrl}; database ${db})\n`,
     );
     log.info({ url: running.url, publicUrl: running.config.publicUrl }, 'listening');
+    // A stray rejection must never take the process (and its in-memory token commits) down.
+    process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
     let stopping = false;
     const stop = async (signal: string) => {
-      if (stopping) return;
+      if (stopping) {
+        log.warn({ signal }, 'second signal: exiting now');
+        process.exit(1);
+      }
       stopping = true;
-      log.info({ signal }, 'shutting down');
-      const force = setTimeout(() => process.exit(1), 10_000);
+      const graceMs = running.config.shutdownGraceMs;
+      log.info({ signal, graceMs }, 'draining: no new connections; finishing requests and refreshes');
+      const force = setTimeout(() => process.exit(1), graceMs + 5_000);
       force.unref();
-      await running.close();
-      process.exit(0);
+      const { unfinishedRefreshes } = await running.close(graceMs);
+      log.info({ unfinishedRefreshes }, 'stopped');
+      process.exit(unfinishedRefreshes > 0 ? 1 : 0);
     };
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createSealer, DecryptError, hashSecret } from '../../../src/store/crypto.js';
+import { MasterKeyMismatchError } from '../../../src/store/index.js';
 import { MIGRATION_NAMES } from '../../../src/store/migrate.js';
 import { PG_ADMIN_URL } from '../../helpers/databases.js';
 import { describeStore, newConnection, T0 } from '../../helpers/store-dialects.js';
@@ -36,13 +37,31 @@ describeStore((ctx) => {
       expect(migrations.rows.map((r) => r.name)).toEqual(MIGRATION_NAMES);
     });
 
-    it('a store opened with another master key cannot read the encrypted secrets', async () => {
+    it('a store opened with another master key is refused up front; secrets sealed under one key do not open under another', async () => {
       const conn = await ctx.store.connections.create(newConnection(unique('other-key')), T0);
-      const stranger = await ctx.openExtra(createSealer(randomBytes(32)));
-      await expect(stranger.connections.getById(conn.id)).rejects.toThrow(DecryptError);
-      // With the old key kept as "previous", the rotated store reads it again.
-      const rotated = await ctx.openExtra(createSealer(randomBytes(32), [ctx.key]));
+      const stranger = createSealer(randomBytes(32));
+      const refused = await ctx.openExtra(stranger).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(refused).toBeInstanceOf(MasterKeyMismatchError);
+      expect((refused as Error).message).toContain(`sealed with key id ${ctx.store.keyId}`);
+      expect((refused as Error).message).toContain(`the key given has id ${stranger.currentKid}`);
+      // The row's own envelope does not open under the other key either (no store needed to prove it).
+      const raw = await ctx.store.db
+        .selectFrom('connections')
+        .select('client_secret_enc')
+        .where('id', '=', conn.id)
+        .executeTakeFirstOrThrow();
+      expect(() => stranger.open(raw.client_secret_enc!, `connections:client_secret:${conn.id}`)).toThrow(
+        DecryptError,
+      );
+      // With the old key kept as "previous", the rotated store opens and reads it again…
+      const newKey = randomBytes(32);
+      const rotated = await ctx.openExtra(createSealer(newKey, [ctx.key]));
       expect((await rotated.connections.getById(conn.id))?.clientSecret).toBe(conn.clientSecret);
+      // …and rotating back keeps this suite's key the one the database expects.
+      await ctx.openExtra(createSealer(ctx.key, [newKey]));
       await ctx.store.connections.delete(conn.id);
     });
 
