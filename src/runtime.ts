@@ -8,6 +8,7 @@ import type { Logger } from './log/logger.js';
 import { type BuiltServer, buildServer } from './server.js';
 import { createSealer, MasterKeyMismatchError, openStore, type Store } from './store/index.js';
 import { MASTER_KEY_FILE, resolveMasterKey } from './store/master-key.js';
+import { type DevCertificate, devCertHosts, ensureDevCertificate } from './tls/dev-cert.js';
 
 export interface RunningLatchkey {
   /** Where it really listens, e.g. http://127.0.0.1:43121 */
@@ -15,6 +16,8 @@ export interface RunningLatchkey {
   config: Config;
   store: Store;
   server: BuiltServer;
+  /** The generated certificate when serving with LATCHKEY_TLS_SELF_SIGNED / --tls-self-signed. */
+  devCert: DevCertificate | undefined;
   /**
    * Graceful stop: /readyz answers 503 at once, the port stops accepting, in-flight requests,
    * streams and refreshes get up to `graceMs` (LATCHKEY_SHUTDOWN_GRACE) to finish, then
@@ -56,6 +59,15 @@ export async function openConfiguredStore(
  * (so port 0 works and links carry the real address unless LATCHKEY_PUBLIC_URL is set).
  */
 export async function startLatchkey(initial: Config, log: Logger): Promise<RunningLatchkey> {
+  const devCert = initial.tls?.selfSigned
+    ? await ensureDevCertificate(initial.dataDir, devCertHosts(initial.publicUrl, initial.host))
+    : undefined;
+  if (devCert && devCert.created !== 'nothing') {
+    log.info(
+      { created: devCert.created, hosts: devCert.hosts, ca: devCert.caFile },
+      'self-signed TLS certificate',
+    );
+  }
   const store = await openConfiguredStore(initial, log, { waitForDatabase: true });
   let app: BuiltServer | undefined;
   const lifecycle = { draining: false };
@@ -91,6 +103,7 @@ export async function startLatchkey(initial: Config, log: Logger): Promise<Runni
     config,
     store,
     server: app,
+    devCert,
     async close(graceMs = config.shutdownGraceMs) {
       const deadline = Date.now() + graceMs;
       lifecycle.draining = true;

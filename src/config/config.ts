@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { devCertPaths } from '../tls/dev-cert.js';
 import { envSchema } from './schema.js';
 
 export interface Config {
@@ -12,7 +13,13 @@ export interface Config {
   /** Raw 32-byte key from the environment; undefined means "use or create the key file in dataDir". */
   readonly masterKey: Buffer | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  /**
+   * TLS on the one port. `selfSigned`: the files are a local CA's certificate for this server,
+   * created under `<dataDir>/tls/` at startup (src/tls/dev-cert.ts).
+   */
+  readonly tls:
+    | { readonly certFile: string; readonly keyFile: string; readonly selfSigned: boolean }
+    | undefined;
   readonly authLinkTtlSec: number;
   readonly oauthSessionTtlSec: number;
   readonly apiTokenTtlSec: number;
@@ -75,6 +82,7 @@ export interface ConfigOverrides {
   databaseUrl?: string;
   dataDir?: string;
   publicUrl?: string;
+  tlsSelfSigned?: boolean;
 }
 
 const OVERRIDE_ENV: Record<keyof ConfigOverrides, string> = {
@@ -83,6 +91,7 @@ const OVERRIDE_ENV: Record<keyof ConfigOverrides, string> = {
   databaseUrl: 'LATCHKEY_DATABASE_URL',
   dataDir: 'LATCHKEY_DATA_DIR',
   publicUrl: 'LATCHKEY_PUBLIC_URL',
+  tlsSelfSigned: 'LATCHKEY_TLS_SELF_SIGNED',
 };
 
 /**
@@ -105,7 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.LATCHKEY_DATA_DIR);
-  const scheme = e.LATCHKEY_TLS_CERT ? 'https' : 'http';
+  const scheme = e.LATCHKEY_TLS_CERT || e.LATCHKEY_TLS_SELF_SIGNED ? 'https' : 'http';
+  const dev = devCertPaths(dataDir);
   const publicUrl = (e.LATCHKEY_PUBLIC_URL ?? `${scheme}://localhost:${e.LATCHKEY_PORT}`).replace(/\/+$/, '');
   return Object.freeze({
     port: e.LATCHKEY_PORT,
@@ -116,9 +126,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     databaseUrl: e.LATCHKEY_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'latchkey.db')}`,
     masterKey: e.LATCHKEY_MASTER_KEY ? Buffer.from(e.LATCHKEY_MASTER_KEY, 'base64') : undefined,
     logLevel: e.LATCHKEY_LOG_LEVEL,
-    tls:
-      e.LATCHKEY_TLS_CERT && e.LATCHKEY_TLS_KEY
-        ? { certFile: e.LATCHKEY_TLS_CERT, keyFile: e.LATCHKEY_TLS_KEY }
+    tls: e.LATCHKEY_TLS_SELF_SIGNED
+      ? { certFile: dev.certFile, keyFile: dev.keyFile, selfSigned: true }
+      : e.LATCHKEY_TLS_CERT && e.LATCHKEY_TLS_KEY
+        ? { certFile: e.LATCHKEY_TLS_CERT, keyFile: e.LATCHKEY_TLS_KEY, selfSigned: false }
         : undefined,
     authLinkTtlSec: e.LATCHKEY_AUTH_LINK_TTL,
     oauthSessionTtlSec: e.LATCHKEY_OAUTH_SESSION_TTL,

@@ -29,6 +29,12 @@ export const envSchema = z
       .default('info'),
     LATCHKEY_TLS_CERT: z.string().min(1).optional(),
     LATCHKEY_TLS_KEY: z.string().min(1).optional(),
+    LATCHKEY_TLS_SELF_SIGNED: z
+      .enum(['1', 'true', 'yes', 'on', '0', 'false', 'no', 'off'], {
+        message: 'must be 1/true/yes/on or 0/false/no/off',
+      })
+      .default('off')
+      .transform((v) => ['1', 'true', 'yes', 'on'].includes(v)),
     LATCHKEY_AUTH_LINK_TTL: seconds(900),
     LATCHKEY_OAUTH_SESSION_TTL: seconds(600),
     LATCHKEY_API_TOKEN_TTL: seconds(86400),
@@ -67,6 +73,14 @@ export const envSchema = z
         code: 'custom',
         path: ['LATCHKEY_TLS_KEY'],
         message: 'LATCHKEY_TLS_CERT and LATCHKEY_TLS_KEY must be set together',
+      });
+    }
+    if (env.LATCHKEY_TLS_SELF_SIGNED && env.LATCHKEY_TLS_CERT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LATCHKEY_TLS_SELF_SIGNED'],
+        message:
+          'cannot be combined with LATCHKEY_TLS_CERT/LATCHKEY_TLS_KEY (pick your own certificate or a generated one)',
       });
     }
     const url = env.LATCHKEY_DATABASE_URL ?? '';

@@ -41,7 +41,13 @@ export class CookieJar {
 
 export async function browse(
   startUrl: string,
-  opts: { jar?: CookieJar; decision?: 'approve' | 'deny'; maxHops?: number } = {},
+  opts: {
+    jar?: CookieJar;
+    decision?: 'approve' | 'deny';
+    maxHops?: number;
+    /** Another fetch, e.g. one trusting a self-signed CA. */
+    fetch?: typeof fetch;
+  } = {},
 ): Promise<BrowserResult> {
   const jar = opts.jar ?? new CookieJar();
   const trail: string[] = [];
@@ -52,7 +58,7 @@ export async function browse(
     const headers = new Headers(init.headers);
     const cookie = jar.header(url);
     if (cookie) headers.set('cookie', cookie);
-    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
+    const res = await (opts.fetch ?? fetch)(url, { ...init, headers, redirect: 'manual' });
     jar.store(url, res.headers.getSetCookie());
     const location = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && location) {

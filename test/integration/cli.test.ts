@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { runCli, startCli } from '../helpers/cli.js';
@@ -164,11 +165,39 @@ describe('latchkey CLI', () => {
     expect(r.stderr).toContain('LATCHKEY_DATABASE_URL');
   });
 
-  it('serve prints where it listens and stops cleanly on SIGTERM', async () => {
+  it('serve prints where it listens and stops cleanly on SIGTERM', { timeout: 90_000 }, async () => {
     const run = startCli(['serve', '--port', '0'], env, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
     const [, url] = await run.line;
     const health = await fetch(`${url}/healthz`);
     expect(await health.json()).toEqual({ status: 'ok' });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+
+  it('serve --tls-self-signed serves HTTPS with a generated CA and prints what each SDK needs', {
+    timeout: 90_000,
+  }, async () => {
+    const run = startCli(
+      ['serve', '--port', '0', '--tls-self-signed'],
+      env,
+      /export REQUESTS_CA_BUNDLE=(\S+)/,
+    );
+    const [, caFile] = await run.line;
+    const { stdout } = run.output();
+    const url = /listening on (https:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+    expect(url, stdout).toBeDefined();
+    expect(caFile).toBe(path.join(dataDir, 'tls', 'ca.pem'));
+    for (const name of [
+      'SCALEKIT_ENV_URL=https://localhost:',
+      'NODE_EXTRA_CA_CERTS=',
+      'GRPC_DEFAULT_SSL_ROOTS_FILE_PATH=',
+    ]) {
+      expect(stdout).toContain(`export ${name}`);
+    }
+    const trusted = new Agent({ connect: { ca: readFileSync(caFile!), servername: 'localhost' } });
+    const health = await undiciFetch(`${url}/healthz`, { dispatcher: trusted });
+    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(statSync(path.join(dataDir, 'tls', 'server-key.pem')).mode & 0o777).toBe(0o600);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
   });
