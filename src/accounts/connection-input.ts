@@ -31,10 +31,16 @@ export type ConnectionPatchInput = z.infer<typeof connectionPatchSchema>;
 export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`);
+  // zod says "Invalid input: expected string, received undefined" for a missing field.
+  const describe = (i: z.core.$ZodIssue) =>
+    i.code === 'invalid_type' && /received undefined$/.test(i.message) ? 'is required' : i.message;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${describe(i)}`);
   throw new AppError('INVALID_ARGUMENT', problems.join('; '), {
     details: {
-      field_violations: parsed.error.issues.map((i) => ({ field: i.path.join('.'), description: i.message })),
+      field_violations: parsed.error.issues.map((i) => ({
+        field: i.path.join('.'),
+        description: describe(i),
+      })),
     },
   });
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { accountsCommand } from './commands/accounts.js';
 import { clientsCommand } from './commands/clients.js';
 import { connectionsCommand } from './commands/connections.js';
+import { demoCommand } from './commands/demo.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
 import { serveCommand } from './commands/serve.js';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   program.addCommand(clientsCommand());
   program.addCommand(connectionsCommand());
   program.addCommand(accountsCommand());
+  program.addCommand(demoCommand());
   registerEmulatorCommand(program);
   return program;
 }

@@ -40,3 +40,33 @@ export function startCli(args: string[], env: Record<string, string>, ready: Reg
   });
   return { child, line, exited, output: () => ({ stdout, stderr }) };
 }
+
+/**
+ * `latchkey <args>` in this process (fast: no child process, no TypeScript compile), with `env`
+ * applied for the call and stdout/stderr captured. Same error mapping and exit codes as the binary.
+ */
+export async function runCliInProcess(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const { runCommand } = await import('../../src/cli/run.js');
+  let stdout = '';
+  let stderr = '';
+  const out = process.stdout.write;
+  const err = process.stderr.write;
+  const saved = { ...process.env };
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  }) as typeof process.stderr.write;
+  Object.assign(process.env, env);
+  try {
+    const status = await runCommand(['node', 'latchkey', ...args], { inProcess: true });
+    return { status, stdout, stderr };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+    process.env = saved;
+  }
+}

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
-import { runCli, startCli } from '../helpers/cli.js';
+import { runCliInProcess as runCli, startCli } from '../helpers/cli.js';
 
 /** The CLI contracts scripts rely on (ARCHITECTURE.md "CLI output for scripts"). */
 describe('latchkey CLI', () => {
@@ -13,39 +13,41 @@ describe('latchkey CLI', () => {
   const env = { LATCHKEY_DATA_DIR: dataDir, LATCHKEY_LOG_LEVEL: 'silent' };
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('clients create --json prints exactly {clientId, clientSecret}; the key file is created 0600', () => {
-    const r = runCli(['clients', 'create', '--name', 'ci', '--json'], env);
+  it('clients create --json prints exactly {clientId, clientSecret}; the key file is created 0600', async () => {
+    const r = await runCli(['clients', 'create', '--name', 'ci', '--json'], env);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out).sort()).toEqual(['clientId', 'clientSecret']);
     expect(out.clientId).toMatch(/^skc_\d{18}$/);
     expect(statSync(path.join(dataDir, 'master.key')).mode & 0o777).toBe(0o600);
-    const list = JSON.parse(runCli(['clients', 'list', '--json'], env).stdout);
+    const list = JSON.parse((await runCli(['clients', 'list', '--json'], env)).stdout);
     expect(list.map((c: { id: string }) => c.id)).toContain(out.clientId);
     expect(JSON.stringify(list)).not.toContain(out.clientSecret);
   });
 
-  it('clients create without --json prints ready-to-paste SCALEKIT_ variables', () => {
-    const r = runCli(['clients', 'create', '--name', 'human'], env);
+  it('clients create without --json prints ready-to-paste SCALEKIT_ variables', async () => {
+    const r = await runCli(['clients', 'create', '--name', 'human'], env);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(
       /SCALEKIT_ENV_URL=http:\/\/localhost:8080 SCALEKIT_CLIENT_ID=skc_\d+ SCALEKIT_CLIENT_SECRET=\S+/,
     );
   });
 
-  it('clients revoke marks a client revoked; an unknown id fails clearly', () => {
-    const { clientId } = JSON.parse(runCli(['clients', 'create', '--name', 'gone', '--json'], env).stdout);
-    expect(runCli(['clients', 'revoke', clientId], env).status).toBe(0);
-    const list = JSON.parse(runCli(['clients', 'list', '--json'], env).stdout);
+  it('clients revoke marks a client revoked; an unknown id fails clearly', async () => {
+    const { clientId } = JSON.parse(
+      (await runCli(['clients', 'create', '--name', 'gone', '--json'], env)).stdout,
+    );
+    expect((await runCli(['clients', 'revoke', clientId], env)).status).toBe(0);
+    const list = JSON.parse((await runCli(['clients', 'list', '--json'], env)).stdout);
     expect(list.find((c: { id: string }) => c.id === clientId).revokedAt).toBeTruthy();
-    const bad = runCli(['clients', 'revoke', 'skc_000'], env);
+    const bad = await runCli(['clients', 'revoke', 'skc_000'], env);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('No API client with id "skc_000"');
   });
 
-  it('connections create --json prints {id, name, provider, redirectUri}; webhook.manage is stored as webhook:manage', () => {
-    const r = runCli(
+  it('connections create --json prints {id, name, provider, redirectUri}; webhook.manage is stored as webhook:manage', async () => {
+    const r = await runCli(
       [
         'connections',
         'create',
@@ -67,13 +69,13 @@ describe('latchkey CLI', () => {
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out).sort()).toEqual(['id', 'name', 'provider', 'redirectUri']);
     expect(out.redirectUri).toBe(`http://localhost:8080/sso/v1/oauth/${out.id}/callback`);
-    const got = JSON.parse(runCli(['connections', 'get', 'airtable', '--json'], env).stdout);
+    const got = JSON.parse((await runCli(['connections', 'get', 'airtable', '--json'], env)).stdout);
     expect(got.scopes).toEqual(['data.records:read', 'webhook:manage']);
     expect(JSON.stringify(got)).not.toContain('shh-secret');
   });
 
-  it('refuses an unknown scope with the list of valid ones, creating nothing', () => {
-    const r = runCli(
+  it('refuses an unknown scope with the list of valid ones, creating nothing', async () => {
+    const r = await runCli(
       [
         'connections',
         'create',
@@ -91,33 +93,36 @@ describe('latchkey CLI', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('Unknown Airtable scope: records:everything');
     expect(r.stderr).toContain('Valid scopes: data.records:read, data.records:write');
-    const list = JSON.parse(runCli(['connections', 'list', '--json'], env).stdout);
+    const list = JSON.parse((await runCli(['connections', 'list', '--json'], env)).stdout);
     expect(list.map((c: { name: string }) => c.name)).not.toContain('bad');
   });
 
-  it('connections update changes URL overrides and keeps the output keys', () => {
-    const r = runCli(
+  it('connections update changes URL overrides and keeps the output keys', async () => {
+    const r = await runCli(
       ['connections', 'update', 'airtable', '--api-base-url', 'http://127.0.0.1:4010', '--json'],
       env,
     );
     expect(r.status).toBe(0);
     expect(Object.keys(JSON.parse(r.stdout)).sort()).toEqual(['id', 'name', 'provider', 'redirectUri']);
-    expect(JSON.parse(runCli(['connections', 'get', 'airtable', '--json'], env).stdout).apiBaseUrl).toBe(
-      'http://127.0.0.1:4010',
+    expect(
+      JSON.parse((await runCli(['connections', 'get', 'airtable', '--json'], env)).stdout).apiBaseUrl,
+    ).toBe('http://127.0.0.1:4010');
+    const bad = await runCli(
+      ['connections', 'update', 'airtable', '--api-base-url', 'http://example.com'],
+      env,
     );
-    const bad = runCli(['connections', 'update', 'airtable', '--api-base-url', 'http://example.com'], env);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('loopback');
   });
 
-  it('custom-oauth2 connections need their URLs', () => {
-    const missing = runCli(
+  it('custom-oauth2 connections need their URLs', async () => {
+    const missing = await runCli(
       ['connections', 'create', '--provider', 'custom-oauth2', '--name', 'c1', '--client-id', 'c'],
       env,
     );
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toContain('authorizeUrl: is required');
-    const ok = runCli(
+    expect(missing.stderr).toContain('--authorize-url is required');
+    const ok = await runCli(
       [
         'connections',
         'create',
@@ -143,19 +148,64 @@ describe('latchkey CLI', () => {
       env,
     );
     expect(ok.status).toBe(0);
-    const got = JSON.parse(runCli(['connections', 'get', 'c2', '--json'], env).stdout);
+    const got = JSON.parse((await runCli(['connections', 'get', 'c2', '--json'], env)).stdout);
     expect(got).toMatchObject({ pkce: false, clientAuth: 'post', scopes: ['read', 'write'] });
   });
 
-  it('connections delete removes it; a second delete fails clearly', () => {
-    expect(runCli(['connections', 'delete', 'c2'], env).status).toBe(0);
-    const again = runCli(['connections', 'delete', 'c2'], env);
+  it('connections delete removes it; a second delete fails clearly', async () => {
+    expect((await runCli(['connections', 'delete', 'c2'], env)).status).toBe(0);
+    const again = await runCli(['connections', 'delete', 'c2'], env);
     expect(again.status).toBe(1);
     expect(again.stderr).toContain('CONNECTION_NOT_FOUND');
   });
 
-  it('bad configuration stops with one line per problem', () => {
-    const r = runCli(['clients', 'list'], {
+  it('validation errors name the flags; a public client says so; printed URLs follow --port / --public-url', async () => {
+    const missing = await runCli(['connections', 'create', '--provider', 'airtable', '--name', 'nope'], env);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe('error: --client-id is required (INVALID_ARGUMENT)\n');
+    const noUrl = await runCli(
+      ['connections', 'create', '--provider', 'custom-oauth2', '--name', 'nope', '--client-id', 'x'],
+      env,
+    );
+    expect(noUrl.stderr).toMatch(/^error: --authorize-url is required/);
+
+    const pub = await runCli(
+      [
+        'connections',
+        'create',
+        '--provider',
+        'airtable',
+        '--name',
+        'public-app',
+        '--client-id',
+        'pub',
+        '--port',
+        '9090',
+      ],
+      env,
+    );
+    expect(pub.status).toBe(0);
+    expect(pub.stdout).toMatch(
+      /Redirect URI \(register it at the provider\): http:\/\/localhost:9090\/sso\/v1\/oauth\/conn_\w+\/callback/,
+    );
+    expect(pub.stdout).toContain('client auth: none (client_id in the body)');
+    const got = await runCli(
+      ['connections', 'get', 'public-app', '--public-url', 'https://gw.example.com'],
+      env,
+    );
+    expect(got.stdout).toMatch(/https:\/\/gw\.example\.com\/sso\/v1\/oauth\/conn_\w+\/callback/);
+    const client = await runCli(['clients', 'create', '--name', 'port-aware', '--port', '9090'], env);
+    expect(client.stdout).toContain('SCALEKIT_ENV_URL=http://localhost:9090 ');
+    const tls = await runCli(
+      ['clients', 'create', '--name', 'tls-aware', '--port', '8443', '--tls-self-signed'],
+      env,
+    );
+    expect(tls.stdout).toContain('SCALEKIT_ENV_URL=https://localhost:8443 ');
+    expect((await runCli(['connections', 'delete', 'public-app'], env)).status).toBe(0);
+  });
+
+  it('bad configuration stops with one line per problem', async () => {
+    const r = await runCli(['clients', 'list'], {
       ...env,
       LATCHKEY_PORT: 'abc',
       LATCHKEY_DATABASE_URL: 'mysql://x',

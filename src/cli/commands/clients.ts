@@ -13,6 +13,7 @@ export function clientsCommand(): Command {
       .description('Create an API client; its secret is shown once')
       .requiredOption('--name <name>', 'a label for the client')
       .option('--json', 'print {"clientId","clientSecret"}'),
+    { urls: true },
   ).action(async (opts: { name: string; json?: boolean }, sub: Command) => {
     if (!opts.name.trim()) throw new AppError('INVALID_ARGUMENT', '--name must not be empty');
     await withStore(sub, async (store, config) => {

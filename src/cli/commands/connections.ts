@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { ConnectionInput } from '../../accounts/connection-input.js';
 import { type ConnectionView, createConnectionService } from '../../accounts/connections.js';
+import { AppError } from '../../errors/index.js';
 import { listProviders, splitScopes } from '../../providers/index.js';
 import type { ClientAuth } from '../../store/index.js';
 import { addStoreOptions, withStore } from '../context.js';
@@ -36,7 +37,35 @@ function withConnectionFlags(cmd: Command): Command {
         new Option('--client-auth <kind>', 'token endpoint client auth').choices(['basic', 'post', 'none']),
       )
       .option('--json', 'print JSON'),
+    { urls: true },
   );
+}
+
+/** The API's field names → this command's flags, so a validation error names what the user typed. */
+const FLAG_OF: Record<string, string> = {
+  name: '--name',
+  provider: '--provider',
+  clientId: '--client-id',
+  clientSecret: '--client-secret',
+  scopes: '--scopes',
+  authorizeUrl: '--authorize-url',
+  tokenUrl: '--token-url',
+  apiBaseUrl: '--api-base-url',
+  pkce: '--pkce',
+  clientAuth: '--client-auth',
+};
+
+/** Runs a service call; INVALID_ARGUMENT messages come back with flag names ("--client-id is required"). */
+async function withFlagNames<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== 'INVALID_ARGUMENT') throw err;
+    const message = err.message.replace(/(^|; )(\w+): /g, (m, sep: string, field: string) =>
+      FLAG_OF[field] ? `${sep}${FLAG_OF[field]} ` : m,
+    );
+    throw new AppError('INVALID_ARGUMENT', message, { cause: err, details: err.details });
+  }
 }
 
 function toInput(f: ConnectionFlags): Partial<ConnectionInput> {
@@ -70,7 +99,7 @@ function printView(v: ConnectionView, verb: string): void {
     `  Authorize: ${v.authorizeUrl}`,
     `  Token:     ${v.tokenUrl}`,
     `  API base:  ${v.apiBaseUrl}`,
-    `  PKCE: ${v.pkce ? 'S256' : 'off'}   client auth: ${v.clientAuth}   enabled: ${v.enabled}`,
+    `  PKCE: ${v.pkce ? 'S256' : 'off'}   client auth: ${v.hasClientSecret ? v.clientAuth : 'none (client_id in the body)'}   enabled: ${v.enabled}`,
   );
 }
 
@@ -88,35 +117,34 @@ export function connectionsCommand(): Command {
   ).action(async (flags: ConnectionFlags, sub: Command) => {
     await withStore(sub, async (store, config) => {
       const svc = createConnectionService({ store, config });
-      const created = await svc.create({
-        ...toInput(flags),
-        provider: flags.provider ?? '',
-      } as ConnectionInput);
+      const created = await withFlagNames(() =>
+        svc.create({ ...toInput(flags), provider: flags.provider ?? '' } as ConnectionInput),
+      );
       const view = svc.view(created);
       if (flags.json) return printJson(short(view));
       printView(view, 'Created');
     });
   });
 
-  addStoreOptions(cmd.command('list').description('List connections').option('--json', 'print JSON')).action(
-    async (flags: { json?: boolean }, sub: Command) => {
-      await withStore(sub, async (store, config) => {
-        const svc = createConnectionService({ store, config });
-        const views = (await svc.list()).map((c) => svc.view(c));
-        if (flags.json) return printJson(views);
-        printTable(
-          views.map((v) => ({
-            id: v.id,
-            name: v.name,
-            provider: v.provider,
-            enabled: String(v.enabled),
-            'redirect uri': v.redirectUri,
-          })),
-          'No connections. Create one with: latchkey connections create --provider airtable --name airtable …',
-        );
-      });
-    },
-  );
+  addStoreOptions(cmd.command('list').description('List connections').option('--json', 'print JSON'), {
+    urls: true,
+  }).action(async (flags: { json?: boolean }, sub: Command) => {
+    await withStore(sub, async (store, config) => {
+      const svc = createConnectionService({ store, config });
+      const views = (await svc.list()).map((c) => svc.view(c));
+      if (flags.json) return printJson(views);
+      printTable(
+        views.map((v) => ({
+          id: v.id,
+          name: v.name,
+          provider: v.provider,
+          enabled: String(v.enabled),
+          'redirect uri': v.redirectUri,
+        })),
+        'No connections. Create one with: latchkey connections create --provider airtable --name airtable …',
+      );
+    });
+  });
 
   addStoreOptions(
     cmd
@@ -124,6 +152,7 @@ export function connectionsCommand(): Command {
       .description('Show one connection')
       .argument('<idOrName>')
       .option('--json', 'print JSON'),
+    { urls: true },
   ).action(async (idOrName: string, flags: { json?: boolean }, sub: Command) => {
     await withStore(sub, async (store, config) => {
       const svc = createConnectionService({ store, config });
@@ -150,7 +179,7 @@ export function connectionsCommand(): Command {
       await withStore(sub, async (store, config) => {
         const svc = createConnectionService({ store, config });
         const enabled = flags.enable ? true : flags.disable ? false : undefined;
-        const updated = await svc.update(idOrName, toInput({ ...flags, enabled }));
+        const updated = await withFlagNames(() => svc.update(idOrName, toInput({ ...flags, enabled })));
         const view = svc.view(updated);
         if (flags.json) return printJson(short(view));
         printView(view, 'Updated');
