@@ -84,6 +84,7 @@ export async function startLatchkey(initial: Config, log: Logger): Promise<Runni
       : undefined,
     log,
     closeGraceMs: initial.shutdownGraceMs,
+    limits: initial.http,
   });
   let address: { port: number; host: string };
   try {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ListenerLimits } from '../http/listener.js';
 import { devCertPaths } from '../tls/dev-cert.js';
 import { envSchema } from './schema.js';
 
@@ -31,6 +32,8 @@ export interface Config {
   readonly database: DatabaseConfig;
   /** How long SIGTERM lets requests, streams and refreshes finish before exiting. */
   readonly shutdownGraceMs: number;
+  /** Connection hygiene of the one port (src/http/listener.ts, docs/security.md). */
+  readonly http: ListenerLimits;
 }
 
 /** Token lifecycle knobs (docs/reliability.md explains each). All durations in milliseconds. */
@@ -159,6 +162,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       startupTimeoutMs: ms(e.LATCHKEY_DB_STARTUP_TIMEOUT),
     }),
     shutdownGraceMs: ms(e.LATCHKEY_SHUTDOWN_GRACE),
+    http: Object.freeze({
+      maxConnections: e.LATCHKEY_MAX_CONNECTIONS,
+      maxConnectionsPerClient: e.LATCHKEY_MAX_CONNECTIONS_PER_CLIENT,
+      headersTimeoutMs: ms(e.LATCHKEY_HEADERS_TIMEOUT),
+      requestTimeoutMs: ms(e.LATCHKEY_REQUEST_TIMEOUT),
+      h2MaxStreams: e.LATCHKEY_H2_MAX_STREAMS,
+    }),
   });
 }
 

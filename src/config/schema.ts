@@ -62,6 +62,11 @@ export const envSchema = z
     LATCHKEY_DB_ACQUIRE_TIMEOUT: duration(5),
     LATCHKEY_DB_STARTUP_TIMEOUT: duration(60),
     LATCHKEY_SHUTDOWN_GRACE: duration(30),
+    LATCHKEY_MAX_CONNECTIONS: z.coerce.number().int().nonnegative().default(10_000),
+    LATCHKEY_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().nonnegative().default(512),
+    LATCHKEY_HEADERS_TIMEOUT: duration(10),
+    LATCHKEY_REQUEST_TIMEOUT: duration(120),
+    LATCHKEY_H2_MAX_STREAMS: count(100),
     LATCHKEY_ALLOW_HTTP_PROVIDERS: z
       .enum(['loopback', 'always'])
       .default('loopback')

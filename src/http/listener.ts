@@ -3,6 +3,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../log/logger.js';
+import { createConnectionLimits } from './connection-limits.js';
 import type { HttpRequest, HttpResponse } from './types.js';
 
 export interface OnePortServerOptions {
@@ -11,7 +12,28 @@ export interface OnePortServerOptions {
   log?: Logger;
   /** How long close() lets in-flight work finish before destroying connections (default 3 s). */
   closeGraceMs?: number;
+  /** Connection hygiene (defaults below); see docs/security.md. */
+  limits?: Partial<ListenerLimits>;
 }
+
+export interface ListenerLimits {
+  /** Open connections in total / per client address (0 = unlimited). */
+  maxConnections: number;
+  maxConnectionsPerClient: number;
+  /** A request's headers must arrive within this; the whole request (body included) within requestTimeoutMs. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** HTTP/2: concurrent streams per session (SETTINGS_MAX_CONCURRENT_STREAMS). */
+  h2MaxStreams: number;
+}
+
+export const DEFAULT_LIMITS: ListenerLimits = {
+  maxConnections: 10_000,
+  maxConnectionsPerClient: 512,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  h2MaxStreams: 100,
+};
 
 export interface OnePortServer {
   listen(port: number, host: string): Promise<{ port: number; host: string }>;
@@ -21,9 +43,11 @@ export interface OnePortServer {
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 const SNIFF_TIMEOUT_MS = 10_000;
-const H1_HEADERS_TIMEOUT_MS = 66_000;
-const H1_REQUEST_TIMEOUT_MS = 120_000;
 const H1_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** How often node:http checks header and request timeouts (its default, 30 s, lets slow clients linger). */
+const H1_TIMEOUT_CHECK_MS = 1_000;
+/** Refused connections are logged at most this often. */
+const REFUSAL_LOG_MS = 10_000;
 const H2_IDLE_TIMEOUT_MS = 300_000;
 const H2_IDLE_CLOSE_GRACE_MS = 10_000;
 const TLS_HANDSHAKE_TIMEOUT_MS = 30_000;
@@ -44,12 +68,24 @@ export function classifyPrefix(buf: Buffer): 'h1' | 'h2' | undefined {
 export function createOnePortServer(opts: OnePortServerOptions): OnePortServer {
   const { handler, log } = opts;
   const closeGraceMs = opts.closeGraceMs ?? 3_000;
+  const limits: ListenerLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const admission = createConnectionLimits({
+    maxConnections: limits.maxConnections,
+    maxPerClient: limits.maxConnectionsPerClient,
+  });
+  let lastRefusalLog = 0;
 
-  const h1 = http.createServer({ keepAliveTimeout: H1_KEEP_ALIVE_TIMEOUT_MS }, handler);
-  h1.headersTimeout = H1_HEADERS_TIMEOUT_MS;
-  h1.requestTimeout = H1_REQUEST_TIMEOUT_MS;
+  const h1 = http.createServer(
+    {
+      keepAliveTimeout: H1_KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: H1_TIMEOUT_CHECK_MS,
+    },
+    handler,
+  );
 
-  const h2 = http2.createServer({}, handler);
+  const h2 = http2.createServer({ settings: { maxConcurrentStreams: limits.h2MaxStreams } }, handler);
   const sessions = new Set<http2.ServerHttp2Session>();
   const sockets = new Set<net.Socket>();
   const pending = new Set<net.Socket>();
@@ -130,11 +166,19 @@ export function createOnePortServer(opts: OnePortServerOptions): OnePortServer {
     : net.createServer({ allowHalfOpen: true, noDelay: true });
 
   outer.on('connection', (socket: net.Socket) => {
-    track(socket);
-    if (closing) {
+    if (closing || !admission.admit(socket)) {
+      socket.on('error', () => undefined);
       socket.destroy();
+      if (!closing && Date.now() - lastRefusalLog >= REFUSAL_LOG_MS) {
+        lastRefusalLog = Date.now();
+        log?.warn(
+          { refused: admission.takeRefused(), open: admission.open },
+          'connection limit reached; refusing',
+        );
+      }
       return;
     }
+    track(socket);
     if (opts.tls) return;
     pending.add(socket);
     sniff(socket);
