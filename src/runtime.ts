@@ -8,6 +8,7 @@ import type { Logger } from './log/logger.js';
 import { type BuiltServer, buildServer } from './server.js';
 import { createSealer, MasterKeyMismatchError, openStore, type Store } from './store/index.js';
 import { MASTER_KEY_FILE, resolveMasterKey } from './store/master-key.js';
+import { tightenPermissions } from './store/permissions.js';
 import { type DevCertificate, devCertHosts, ensureDevCertificate } from './tls/dev-cert.js';
 
 export interface RunningLatchkey {
@@ -38,6 +39,8 @@ export async function openConfiguredStore(
   log?: Logger,
   opts: { waitForDatabase?: boolean } = {},
 ): Promise<Store> {
+  // The data folder (master key, SQLite file, generated TLS keys) is private on every start.
+  tightenPermissions({ dir: config.dataDir, files: [path.join(config.dataDir, MASTER_KEY_FILE)] });
   const sealer = createSealer(resolveMasterKey(config));
   try {
     return await openStore(config.databaseUrl, sealer, {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -202,6 +202,26 @@ describe('latchkey CLI', () => {
     );
     expect(tls.stdout).toContain('SCALEKIT_ENV_URL=https://localhost:8443 ');
     expect((await runCli(['connections', 'delete', 'public-app'], env)).status).toBe(0);
+
+    const secretFile = path.join(dataDir, 'secret.txt');
+    writeFileSync(secretFile, 'from-a-file\n', { mode: 0o600 });
+    const fromFile = await runCli(
+      [
+        'connections',
+        'create',
+        '--provider',
+        'airtable',
+        '--name',
+        'file-secret',
+        '--client-id',
+        'f',
+        '--client-secret-file',
+        secretFile,
+      ],
+      env,
+    );
+    expect(fromFile.stdout).toContain('client secret: set');
+    expect((await runCli(['connections', 'delete', 'file-secret'], env)).status).toBe(0);
   });
 
   it('bad configuration stops with one line per problem', async () => {

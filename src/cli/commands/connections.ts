@@ -6,12 +6,14 @@ import { listProviders, splitScopes } from '../../providers/index.js';
 import type { ClientAuth } from '../../store/index.js';
 import { addStoreOptions, withStore } from '../context.js';
 import { printJson, printLines, printTable } from '../output.js';
+import { readSecret } from '../secret-input.js';
 
 interface ConnectionFlags {
   provider?: string;
   name?: string;
   clientId?: string;
   clientSecret?: string;
+  clientSecretFile?: string;
   scopes?: string;
   authorizeUrl?: string;
   tokenUrl?: string;
@@ -26,7 +28,14 @@ function withConnectionFlags(cmd: Command): Command {
   return addStoreOptions(
     cmd
       .option('--client-id <id>', 'OAuth client id from the provider')
-      .option('--client-secret <secret>', 'OAuth client secret (stored encrypted; omit for a public client)')
+      .option(
+        '--client-secret <secret>',
+        'OAuth client secret (stored encrypted; omit for a public client; "-" reads it from standard input)',
+      )
+      .option(
+        '--client-secret-file <path>',
+        'read the client secret from a file (keeps it out of `ps` and shell history)',
+      )
       .option('--scopes <scopes>', 'space- or comma-separated scopes')
       .option('--authorize-url <url>', 'override the provider authorize URL')
       .option('--token-url <url>', 'override the provider token URL')
@@ -68,11 +77,12 @@ async function withFlagNames<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function toInput(f: ConnectionFlags): Partial<ConnectionInput> {
+async function toInput(f: ConnectionFlags): Promise<Partial<ConnectionInput>> {
+  const clientSecret = await readSecret('client-secret', f.clientSecret, f.clientSecretFile);
   const input: Partial<ConnectionInput> = {};
   if (f.name !== undefined) input.name = f.name;
   if (f.clientId !== undefined) input.clientId = f.clientId;
-  if (f.clientSecret !== undefined) input.clientSecret = f.clientSecret;
+  if (clientSecret !== undefined) input.clientSecret = clientSecret;
   if (f.scopes !== undefined) input.scopes = splitScopes(f.scopes);
   if (f.authorizeUrl !== undefined) input.authorizeUrl = f.authorizeUrl;
   if (f.tokenUrl !== undefined) input.tokenUrl = f.tokenUrl;
@@ -117,8 +127,9 @@ export function connectionsCommand(): Command {
   ).action(async (flags: ConnectionFlags, sub: Command) => {
     await withStore(sub, async (store, config) => {
       const svc = createConnectionService({ store, config });
+      const input = await toInput(flags);
       const created = await withFlagNames(() =>
-        svc.create({ ...toInput(flags), provider: flags.provider ?? '' } as ConnectionInput),
+        svc.create({ ...input, provider: flags.provider ?? '' } as ConnectionInput),
       );
       const view = svc.view(created);
       if (flags.json) return printJson(short(view));
@@ -179,7 +190,8 @@ export function connectionsCommand(): Command {
       await withStore(sub, async (store, config) => {
         const svc = createConnectionService({ store, config });
         const enabled = flags.enable ? true : flags.disable ? false : undefined;
-        const updated = await withFlagNames(() => svc.update(idOrName, toInput({ ...flags, enabled })));
+        const patch = await toInput({ ...flags, enabled });
+        const updated = await withFlagNames(() => svc.update(idOrName, patch));
         const view = svc.view(updated);
         if (flags.json) return printJson(short(view));
         printView(view, 'Updated');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { SqliteDialect } from 'kysely';
 import { type FaultContext, toStoreError } from '../db-errors.js';
+import { sqliteFiles, tightenPermissions } from '../permissions.js';
 import { withStatementCache } from '../statement-cache.js';
 import { GuardedDialect } from './guarded-driver.js';
 
@@ -55,8 +56,10 @@ export function openSqlite(url: string, opts: SqliteOptions): OpenedSqlite {
 function openFile(file: string): SQLite.Database {
   if (file !== ':memory:') {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    // Create the file private; SQLite gives its -wal and -shm files the same mode.
+    // Create the file private; SQLite gives its -wal and -shm files the same mode. An existing
+    // file (restored from a backup, copied with a loose umask) is made private again.
     if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+    tightenPermissions({ files: sqliteFiles(file) });
   }
   const database = new SQLite(file);
   try {
