@@ -4,20 +4,46 @@ import { seededId } from './ids.js';
 export interface FieldModel {
   id: string;
   name: string;
-  type: 'singleLineText' | 'multilineText' | 'singleSelect' | 'email' | 'number' | 'checkbox';
-  options?: { choices: { id: string; name: string; color: string }[] } | { precision: number };
+  /** Airtable field type; cell values are checked for the common ones (cells.ts), others are stored as given. */
+  type: string;
+  description?: string;
+  options?: Record<string, unknown>;
+}
+
+export interface SelectChoice {
+  id: string;
+  name: string;
+  color: string;
 }
 
 export interface ViewModel {
   id: string;
   name: string;
-  type: 'grid';
+  type: 'grid' | 'form' | 'calendar' | 'gallery' | 'kanban' | 'timeline' | 'block';
+}
+
+export interface CommentModel {
+  id: string;
+  text: string;
+  createdTime: string;
+  lastUpdatedTime: string | null;
+  parentCommentId?: string;
+}
+
+export interface AttachmentModel {
+  id: string;
+  url: string;
+  filename: string;
+  size: number;
+  type: string;
 }
 
 export interface RecordModel {
   id: string;
   createdTime: string;
   fields: Record<string, unknown>;
+  /** Newest last; listed newest first. */
+  comments?: CommentModel[];
 }
 
 export interface TableModel {
@@ -37,6 +63,12 @@ export interface BaseModel {
   /** Pre-selected on the consent page and granted by autoApprove. */
   grantedByDefault: boolean;
   tables: TableModel[];
+}
+
+/** `type` narrowed for select fields: their options hold the choices. */
+export function selectChoices(field: FieldModel): SelectChoice[] | undefined {
+  const choices = field.options?.choices;
+  return Array.isArray(choices) ? (choices as SelectChoice[]) : undefined;
 }
 
 const EPOCH = Date.UTC(2024, 0, 15, 9, 0, 0);
@@ -112,7 +144,11 @@ function launchBase(): BaseModel {
       table(
         key,
         'Milestones',
-        [field(key, 'Name', 'singleLineText'), field(key, 'Done', 'checkbox')],
+        [
+          field(key, 'Name', 'singleLineText'),
+          field(key, 'Done', 'checkbox'),
+          field(key, 'Files', 'multipleAttachments', { options: { isReversed: false } }),
+        ],
         milestones,
       ),
     ],
@@ -168,6 +204,8 @@ export function createSeedWorkspace(): BaseModel[] {
 export const SEED_IDS = {
   productLaunchBase: seededId('app', 'product-launch'),
   tasksTable: seededId('tbl', 'product-launch:Tasks'),
+  tasksGridView: seededId('viw', 'product-launch:Tasks:grid'),
+  milestonesTable: seededId('tbl', 'product-launch:Milestones'),
   salesCrmBase: seededId('app', 'sales-crm'),
   financeBase: seededId('app', 'finance'),
 } as const;

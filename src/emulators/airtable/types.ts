@@ -43,6 +43,8 @@ export interface EmulatorStats {
   refreshTokenReuses: number;
   apiCalls: number;
   rateLimited: number;
+  /** Webhook pings sent (delivered or not). */
+  webhookNotifications: number;
 }
 
 export interface AirtableEmulator {
