@@ -21,7 +21,9 @@ import type { HttpRequest, HttpResponse } from './http/types.js';
 import type { Logger } from './log/logger.js';
 import { createTokenClient } from './oauth/index.js';
 import { createProxyHandler } from './proxy/pipeline.js';
+import { createUpstreamPool } from './proxy/upstream-pool.js';
 import type { Store } from './store/index.js';
+import { createToolExecutor } from './tools/executor.js';
 
 export interface ServerDeps {
   store: Store;
@@ -68,9 +70,28 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
   router.add('POST', '/oauth/token', createTokenEndpoint({ store, issuer, log }));
   router.add('GET', '/keys', createKeysEndpoint(issuer));
   createPageRoutes({ flow, log }).register(router);
-  const proxy = createProxyHandler({ authenticate, lookup, refresher, store, config, log });
+  // One outbound pool to the providers, shared by /proxy and tools.
+  const upstream = createUpstreamPool(config);
+  const proxy = createProxyHandler({
+    authenticate,
+    lookup,
+    refresher,
+    store,
+    config,
+    log,
+    dispatcher: upstream,
+  });
   router.add('*', '/proxy/*', proxy.handler);
-  const rpcDeps = { store, lookup, links, refresher, authenticate, log };
+  const executor = createToolExecutor({
+    store,
+    lookup,
+    refresher,
+    dispatcher: upstream,
+    timeoutMs: config.proxyTimeoutMs,
+    log,
+  });
+  const tools = { store, lookup, executor };
+  const rpcDeps = { store, lookup, links, refresher, authenticate, log, tools };
   createRestRoutes(rpcDeps).register(router);
 
   const fallback = async (req: HttpRequest, res: HttpResponse) => {
@@ -90,6 +111,7 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
     services: { connections, links, flow, refresher, background },
     close: async () => {
       await proxy.close();
+      await upstream.close();
       await tokens.close();
     },
   };

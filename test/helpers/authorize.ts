@@ -39,9 +39,19 @@ export class CookieJar {
   }
 }
 
+/** The emulator's consent form; `bases` ticks exactly those bases (default: its pre-selected ones). */
+function consentForm(requestId: string, decision: string, bases?: string[]): string {
+  const form = new URLSearchParams({ request_id: requestId, decision });
+  if (bases) {
+    form.set('base_selection', '1');
+    for (const base of bases) form.append('base', base);
+  }
+  return form.toString();
+}
+
 export async function browse(
   startUrl: string,
-  opts: { jar?: CookieJar; decision?: 'approve' | 'deny'; maxHops?: number } = {},
+  opts: { jar?: CookieJar; decision?: 'approve' | 'deny'; maxHops?: number; bases?: string[] } = {},
 ): Promise<BrowserResult> {
   const jar = opts.jar ?? new CookieJar();
   const trail: string[] = [];
@@ -68,7 +78,7 @@ export async function browse(
       init = {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ request_id: requestId, decision: opts.decision }).toString(),
+        body: consentForm(requestId, opts.decision, opts.bases),
       };
       opts = { ...opts, decision: undefined };
       continue;

@@ -84,6 +84,7 @@ function table(
   name: string,
   fields: FieldModel[],
   rows: Record<string, unknown>[],
+  extraViews: ViewModel[] = [],
   description?: string,
 ): TableModel {
   const tableKey = `${baseKey}:${name}`;
@@ -93,7 +94,7 @@ function table(
     ...(description === undefined ? {} : { description }),
     primaryFieldId: fields[0]?.id ?? '',
     fields,
-    views: [{ id: seededId('viw', `${tableKey}:grid`), name: 'Grid view', type: 'grid' }],
+    views: [{ id: seededId('viw', `${tableKey}:grid`), name: 'Grid view', type: 'grid' }, ...extraViews],
     records: rows.map((fieldsOfRow, i) => ({
       id: seededId('rec', `${tableKey}:${i}`),
       createdTime: new Date(EPOCH + i * 60_000).toISOString(),
@@ -139,6 +140,7 @@ function launchBase(): BaseModel {
         'Tasks',
         [field(key, 'Name', 'singleLineText'), statusField, field(key, 'Notes', 'multilineText')],
         tasks,
+        [],
         'Everything that has to happen before launch',
       ),
       table(
@@ -150,6 +152,7 @@ function launchBase(): BaseModel {
           field(key, 'Files', 'multipleAttachments', { options: { isReversed: false } }),
         ],
         milestones,
+        [{ id: seededId('viw', `${key}:Milestones:calendar`), name: 'Calendar', type: 'calendar' }],
       ),
     ],
   };
@@ -206,6 +209,7 @@ export const SEED_IDS = {
   tasksTable: seededId('tbl', 'product-launch:Tasks'),
   tasksGridView: seededId('viw', 'product-launch:Tasks:grid'),
   milestonesTable: seededId('tbl', 'product-launch:Milestones'),
+  milestonesCalendarView: seededId('viw', 'product-launch:Milestones:calendar'),
   salesCrmBase: seededId('app', 'sales-crm'),
   financeBase: seededId('app', 'finance'),
 } as const;

@@ -82,6 +82,7 @@ export async function startAirtableEmulator(options: AirtableEmulatorOptions): P
     stats: () => snapshotStats(ctx.stats),
     expireAccessTokens: () => ctx.state.expireAccessTokens(),
     revokeAllGrants: () => ctx.state.revokeAllGrants(),
+    inspect: () => ({ bases: ctx.workspace, webhooks: (baseId: string) => ctx.webhooks.list(baseId) }),
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
