@@ -19,6 +19,8 @@ import { sendAppError } from './http/respond.js';
 import { createRouter } from './http/router.js';
 import type { HttpRequest, HttpResponse } from './http/types.js';
 import type { Logger } from './log/logger.js';
+import { createMcpRoutes } from './mcp/routes.js';
+import { createMcpTokens } from './mcp/tokens.js';
 import { createTokenClient } from './oauth/index.js';
 import { createProxyHandler } from './proxy/pipeline.js';
 import { createUpstreamPool } from './proxy/upstream-pool.js';
@@ -93,6 +95,16 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
   const tools = { store, lookup, executor };
   const rpcDeps = { store, lookup, links, refresher, authenticate, log, tools };
   createRestRoutes(rpcDeps).register(router);
+  createMcpRoutes({
+    store,
+    links,
+    executor,
+    version: '0.1.0',
+    tokens: createMcpTokens({ store, config }),
+    authenticate,
+    config,
+    log,
+  }).register(router);
 
   const fallback = async (req: HttpRequest, res: HttpResponse) => {
     try {
