@@ -11,6 +11,7 @@ import {
 } from './api/auth/index.js';
 import { type Lifecycle, registerHealthRoutes } from './api/health/routes.js';
 import { createPageRoutes } from './api/pages/routes.js';
+import { registerExecutionRoutes } from './api/rest/executions.js';
 import { createRestRoutes } from './api/rest/routes.js';
 import { createRpcHandler } from './api/rpc/routes.js';
 import type { Config } from './config/config.js';
@@ -95,6 +96,7 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
   const tools = { store, lookup, executor };
   const rpcDeps = { store, lookup, links, refresher, authenticate, log, tools };
   createRestRoutes(rpcDeps).register(router);
+  registerExecutionRoutes(router, { store, authenticate, log });
   createMcpRoutes({
     store,
     links,

@@ -27,8 +27,8 @@ export interface ExecutionFilter {
   identifier?: string;
   connectedAccountId?: string;
   toolName?: string;
-  /** Only executions started before this time (paging: the last row's `startedAt`). */
-  before?: number;
+  /** Paging: only executions listed after this one (newest first). */
+  after?: { startedAt: number; id: string };
   limit: number;
 }
 
@@ -96,7 +96,15 @@ export function createToolExecutionRepo(db: Db) {
       if (f.identifier !== undefined) q = q.where('identifier', '=', f.identifier);
       if (f.connectedAccountId !== undefined) q = q.where('connected_account_id', '=', f.connectedAccountId);
       if (f.toolName !== undefined) q = q.where('tool_name', '=', f.toolName);
-      if (f.before !== undefined) q = q.where('started_at', '<', f.before);
+      const after = f.after;
+      if (after) {
+        q = q.where((eb) =>
+          eb.or([
+            eb('started_at', '<', after.startedAt),
+            eb.and([eb('started_at', '=', after.startedAt), eb('id', '<', after.id)]),
+          ]),
+        );
+      }
       const rows = await q.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
       return rows.map(fromRow);
     },
