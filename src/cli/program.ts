@@ -3,6 +3,7 @@ import { accountsCommand } from './commands/accounts.js';
 import { clientsCommand } from './commands/clients.js';
 import { connectionsCommand } from './commands/connections.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
+import { logsCommand } from './commands/logs.js';
 import { serveCommand } from './commands/serve.js';
 
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   program.addCommand(clientsCommand());
   program.addCommand(connectionsCommand());
   program.addCommand(accountsCommand());
+  program.addCommand(logsCommand());
   registerEmulatorCommand(program);
   return program;
 }
