@@ -91,6 +91,7 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
     refresher,
     dispatcher: upstream,
     timeoutMs: config.proxyTimeoutMs,
+    retentionMs: config.toolLogRetentionMs,
     log,
   });
   const tools = { store, lookup, executor };

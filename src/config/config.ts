@@ -24,6 +24,8 @@ export interface Config {
   readonly database: DatabaseConfig;
   /** How long SIGTERM lets requests, streams and refreshes finish before exiting. */
   readonly shutdownGraceMs: number;
+  /** Tool executions older than this are deleted from the execution log. */
+  readonly toolLogRetentionMs: number;
 }
 
 /** Token lifecycle knobs (docs/reliability.md explains each). All durations in milliseconds. */
@@ -148,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       startupTimeoutMs: ms(e.LATCHKEY_DB_STARTUP_TIMEOUT),
     }),
     shutdownGraceMs: ms(e.LATCHKEY_SHUTDOWN_GRACE),
+    toolLogRetentionMs: ms(e.LATCHKEY_TOOL_LOG_RETENTION),
   });
 }
 

@@ -56,6 +56,7 @@ export const envSchema = z
     LATCHKEY_DB_ACQUIRE_TIMEOUT: duration(5),
     LATCHKEY_DB_STARTUP_TIMEOUT: duration(60),
     LATCHKEY_SHUTDOWN_GRACE: duration(30),
+    LATCHKEY_TOOL_LOG_RETENTION: seconds(30 * 86400),
     LATCHKEY_ALLOW_HTTP_PROVIDERS: z
       .enum(['loopback', 'always'])
       .default('loopback')

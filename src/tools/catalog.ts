@@ -1,9 +1,10 @@
 import type { ConnectedAccount, Connection, Store } from '../store/index.js';
 import { listTools, type RegisteredTool } from './registry.js';
 
-/** Lower-case words of a text, `airtable_list_records` → airtable, list, records. */
+/** Lower-case words of a text: `airtable_list_records` → airtable, list, records; `performUpsert` → perform, upsert. */
 const words = (text: string) =>
   text
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean);

@@ -38,9 +38,13 @@ export interface ToolExecutorDeps {
   refresher: Pick<TokenRefresher, 'ensureFresh'> & Partial<Pick<TokenRefresher, 'aheadDueAt'>>;
   dispatcher: Dispatcher;
   timeoutMs: number;
+  /** Executions older than this are pruned (at most once an hour per process). */
+  retentionMs: number;
   log: Logger;
   pacer?: Pacer;
 }
+
+const PRUNE_EVERY_MS = 3600_000;
 
 const REFUSALS = new Set([
   'INVALID_ARGUMENT',
@@ -69,10 +73,21 @@ const isResolved = (a: ExecuteRequest['account']): a is ResolvedAccount =>
 export function createToolExecutor(deps: ToolExecutorDeps) {
   const pacer = deps.pacer ?? createPacer();
   const touch = createLastUsedRecorder(deps.store, deps.log);
+  let nextPrune = 0;
+
+  function prune(now: number): void {
+    if (now < nextPrune) return;
+    nextPrune = now + PRUNE_EVERY_MS;
+    deps.store.toolExecutions
+      .prune(now - deps.retentionMs)
+      .then((n) => n > 0 && deps.log.info({ deleted: n }, 'pruned old tool executions'))
+      .catch((err: unknown) => deps.log.warn({ err }, 'could not prune old tool executions'));
+  }
 
   async function record(e: ToolExecution): Promise<void> {
     try {
       await deps.store.toolExecutions.record(e);
+      prune(e.startedAt);
     } catch (err) {
       // The tool already ran: a lost log line must not turn its result into a failure.
       deps.log.warn({ err, executionId: e.id, tool: e.toolName }, 'could not record a tool execution');
