@@ -1,6 +1,8 @@
+import type { Selectable } from 'kysely';
 import { hashSecret, randomToken } from './crypto.js';
 import type { Db } from './db.js';
 import { newId } from './ids.js';
+import type { McpTokensTable } from './schema.js';
 
 /** A per-user MCP token as stored: never the token itself, only its hash. */
 export interface McpToken {
@@ -21,18 +23,7 @@ export interface McpToken {
 
 export type NewMcpToken = Omit<McpToken, 'id' | 'createdAt' | 'revokedAt'>;
 
-type Row = {
-  id: string;
-  client_id: string | null;
-  identifier: string;
-  organization_id: string;
-  user_id: string;
-  connection_names: string;
-  tool_names: string;
-  created_at: number;
-  expires_at: number;
-  revoked_at: number | null;
-};
+type Row = Omit<Selectable<McpTokensTable>, 'token_hash'>;
 
 const list = (json: string): string[] => {
   const v = JSON.parse(json) as unknown;

@@ -1,5 +1,7 @@
+import type { Selectable } from 'kysely';
 import type { Db } from './db.js';
 import { newId } from './ids.js';
+import type { ToolExecutionsTable } from './schema.js';
 
 /** How a tool execution ended. */
 export type ToolOutcome = 'success' | 'tool_error' | 'partial_failure' | 'refused' | 'error';
@@ -32,21 +34,7 @@ export interface ExecutionFilter {
   limit: number;
 }
 
-type Row = {
-  id: string;
-  tool_name: string;
-  connection_id: string | null;
-  connected_account_id: string | null;
-  identifier: string | null;
-  caller: string;
-  via: string;
-  started_at: number;
-  duration_ms: number;
-  outcome: string;
-  error_code: string | null;
-  provider_status: number | null;
-  upstream_calls: number;
-};
+type Row = Selectable<ToolExecutionsTable>;
 
 const fromRow = (r: Row): ToolExecution => ({
   id: r.id,

@@ -11,13 +11,15 @@ export function decodePageToken(token: string): number {
 }
 
 /** One page of `items` with the Scalekit list-response paging fields. */
-export function page<T>(items: T[], pageToken: string, pageSize: number) {
-  const offset = decodePageToken(pageToken);
+export function page<T>(items: T[], pageToken: string | undefined, pageSize: number) {
+  const offset = decodePageToken(pageToken ?? '');
   const end = offset + pageSize;
   return {
     items: items.slice(offset, end),
-    totalSize: items.length,
-    nextPageToken: end < items.length ? encodePageToken(end) : '',
-    prevPageToken: offset > 0 ? encodePageToken(Math.max(0, offset - pageSize)) : '',
+    info: {
+      totalSize: items.length,
+      nextPageToken: end < items.length ? encodePageToken(end) : '',
+      prevPageToken: offset > 0 ? encodePageToken(Math.max(0, offset - pageSize)) : '',
+    },
   };
 }

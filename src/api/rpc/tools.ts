@@ -96,9 +96,7 @@ export function createToolService(deps: ToolServiceDeps): ToolsImpl {
       return {
         tools: summary ? [] : p.items.map(toToolMessage),
         toolNames: summary ? p.items.map((t) => t.definition.name) : [],
-        totalSize: p.totalSize,
-        nextPageToken: p.nextPageToken,
-        prevPageToken: p.prevPageToken,
+        ...p.info,
       };
     },
 
@@ -117,12 +115,7 @@ export function createToolService(deps: ToolServiceDeps): ToolsImpl {
         a.tools.map((tool) => ({ tool: toToolMessage(tool), identifier, connectedAccountId: a.account.id })),
       );
       const p = page(scoped, req.pageToken, size);
-      return {
-        tools: p.items,
-        totalSize: p.totalSize,
-        nextPageToken: p.nextPageToken,
-        prevPageToken: p.prevPageToken,
-      };
+      return { tools: p.items, ...p.info };
     },
 
     async listAvailableTools(req, ctx) {
@@ -134,12 +127,7 @@ export function createToolService(deps: ToolServiceDeps): ToolsImpl {
       );
       const tools = listTools().filter((t) => providers.has(t.provider.provider));
       const p = page(tools, req.pageToken, size);
-      return {
-        tools: p.items.map(toToolMessage),
-        totalSize: p.totalSize,
-        nextPageToken: p.nextPageToken,
-        prevPageToken: p.prevPageToken,
-      };
+      return { tools: p.items.map(toToolMessage), ...p.info };
     },
 
     async executeTool(req, ctx) {
