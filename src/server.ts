@@ -11,6 +11,7 @@ import {
 } from './api/auth/index.js';
 import { type Lifecycle, registerHealthRoutes } from './api/health/routes.js';
 import { createPageRoutes } from './api/pages/routes.js';
+import { registerExecutionRoutes } from './api/rest/executions.js';
 import { createRestRoutes } from './api/rest/routes.js';
 import { createRpcHandler } from './api/rpc/routes.js';
 import type { Config } from './config/config.js';
@@ -19,9 +20,13 @@ import { sendAppError } from './http/respond.js';
 import { createRouter } from './http/router.js';
 import type { HttpRequest, HttpResponse } from './http/types.js';
 import type { Logger } from './log/logger.js';
+import { createMcpRoutes } from './mcp/routes.js';
+import { createMcpTokens } from './mcp/tokens.js';
 import { createTokenClient } from './oauth/index.js';
 import { createProxyHandler } from './proxy/pipeline.js';
+import { createUpstreamPool } from './proxy/upstream-pool.js';
 import type { Store } from './store/index.js';
+import { createToolExecutor } from './tools/executor.js';
 
 export interface ServerDeps {
   store: Store;
@@ -68,10 +73,41 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
   router.add('POST', '/oauth/token', createTokenEndpoint({ store, issuer, log }));
   router.add('GET', '/keys', createKeysEndpoint(issuer));
   createPageRoutes({ flow, log }).register(router);
-  const proxy = createProxyHandler({ authenticate, lookup, refresher, store, config, log });
+  // One outbound pool to the providers, shared by /proxy and tools.
+  const upstream = createUpstreamPool(config);
+  const proxy = createProxyHandler({
+    authenticate,
+    lookup,
+    refresher,
+    store,
+    config,
+    log,
+    dispatcher: upstream,
+  });
   router.add('*', '/proxy/*', proxy.handler);
-  const rpcDeps = { store, lookup, links, refresher, authenticate, log };
+  const executor = createToolExecutor({
+    store,
+    lookup,
+    refresher,
+    dispatcher: upstream,
+    timeoutMs: config.proxyTimeoutMs,
+    retentionMs: config.toolLogRetentionMs,
+    log,
+  });
+  const tools = { store, lookup, executor };
+  const rpcDeps = { store, lookup, links, refresher, authenticate, log, tools };
   createRestRoutes(rpcDeps).register(router);
+  registerExecutionRoutes(router, { store, authenticate, log });
+  createMcpRoutes({
+    store,
+    links,
+    executor,
+    version: '0.1.0',
+    tokens: createMcpTokens({ store, config }),
+    authenticate,
+    config,
+    log,
+  }).register(router);
 
   const fallback = async (req: HttpRequest, res: HttpResponse) => {
     try {
@@ -90,6 +126,7 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
     services: { connections, links, flow, refresher, background },
     close: async () => {
       await proxy.close();
+      await upstream.close();
       await tokens.close();
     },
   };

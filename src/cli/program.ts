@@ -4,6 +4,7 @@ import { clientsCommand } from './commands/clients.js';
 import { connectionsCommand } from './commands/connections.js';
 import { demoCommand } from './commands/demo.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
+import { logsCommand } from './commands/logs.js';
 import { serveCommand } from './commands/serve.js';
 
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   program.addCommand(connectionsCommand());
   program.addCommand(accountsCommand());
   program.addCommand(demoCommand());
+  program.addCommand(logsCommand());
   registerEmulatorCommand(program);
   return program;
 }

@@ -34,6 +34,8 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** Connection hygiene of the one port (src/http/listener.ts, docs/security.md). */
   readonly http: ListenerLimits;
+  /** Tool executions older than this are deleted from the execution log. */
+  readonly toolLogRetentionMs: number;
 }
 
 /** Token lifecycle knobs (docs/reliability.md explains each). All durations in milliseconds. */
@@ -169,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       requestTimeoutMs: ms(e.LATCHKEY_REQUEST_TIMEOUT),
       h2MaxStreams: e.LATCHKEY_H2_MAX_STREAMS,
     }),
+    toolLogRetentionMs: ms(e.LATCHKEY_TOOL_LOG_RETENTION),
   });
 }
 

@@ -67,6 +67,7 @@ export const envSchema = z
     LATCHKEY_HEADERS_TIMEOUT: duration(10),
     LATCHKEY_REQUEST_TIMEOUT: duration(120),
     LATCHKEY_H2_MAX_STREAMS: count(100),
+    LATCHKEY_TOOL_LOG_RETENTION: seconds(30 * 86400),
     LATCHKEY_ALLOW_HTTP_PROVIDERS: z
       .enum(['loopback', 'always'])
       .default('loopback')

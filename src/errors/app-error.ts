@@ -1,10 +1,12 @@
-import { ERROR_TABLE, type ErrorCode, type ErrorTableEntry } from './codes.js';
+import { ERROR_TABLE, type ErrorCode, type ErrorTableEntry, providerStatusMapping } from './codes.js';
 
 export interface AppErrorOptions {
   /** The underlying error; logged, never exposed. */
   cause?: unknown;
   /** Safe, structured details for callers (e.g. the list of valid scopes). */
   details?: Record<string, unknown>;
+  /** The provider's HTTP status, for codes that mirror it (TOOL_ERROR); undefined when it never answered. */
+  providerStatus?: number;
 }
 
 /**
@@ -14,26 +16,35 @@ export interface AppErrorOptions {
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
+  readonly providerStatus: number | undefined;
 
   constructor(code: ErrorCode, message?: string, options: AppErrorOptions = {}) {
     super(message ?? ERROR_TABLE[code].message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.details = options.details;
+    this.providerStatus = options.providerStatus;
+  }
+
+  private get entry(): ErrorTableEntry {
+    return ERROR_TABLE[this.code];
   }
 
   get httpStatus(): number {
-    return ERROR_TABLE[this.code].http;
+    return this.entry.mirrorsProviderStatus
+      ? providerStatusMapping(this.providerStatus).http
+      : this.entry.http;
   }
 
   /** Seconds a caller should wait before retrying, for transient conditions; else undefined. */
   get retryAfterSec(): number | undefined {
-    const entry: ErrorTableEntry = ERROR_TABLE[this.code];
-    return entry.retryAfterSec;
+    return this.entry.retryAfterSec;
   }
 
   get grpcCode(): number {
-    return ERROR_TABLE[this.code].grpc;
+    return this.entry.mirrorsProviderStatus
+      ? providerStatusMapping(this.providerStatus).grpc
+      : this.entry.grpc;
   }
 }
 

@@ -71,3 +71,25 @@ describe('AppError', () => {
     expect(err.cause).toBe(cause);
   });
 });
+
+describe('TOOL_ERROR', () => {
+  it.each([
+    [401, 401, Code.Unauthenticated],
+    [403, 403, Code.PermissionDenied],
+    [429, 429, Code.ResourceExhausted],
+    [422, 500, Code.Internal],
+    [503, 500, Code.Internal],
+    [undefined, 500, Code.Internal],
+  ])('mirrors provider status %s as HTTP %s / gRPC %s', (providerStatus, http, grpc) => {
+    const err = new AppError('TOOL_ERROR', 'x', { providerStatus });
+    expect([err.httpStatus, err.grpcCode]).toEqual([http, grpc]);
+  });
+
+  it('carries tool_error_info in the gateway body', () => {
+    const info = { execution_id: 'exe_1', tool_error_code: 'FORBIDDEN', tool_error_message: 'no' };
+    const body = gatewayErrorBody(
+      new AppError('TOOL_ERROR', 'x', { providerStatus: 403, details: { tool_error_info: info } }),
+    );
+    expect(body).toMatchObject({ code: 7, details: [{ error_code: 'TOOL_ERROR', tool_error_info: info }] });
+  });
+});

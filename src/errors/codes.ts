@@ -6,6 +6,26 @@ export interface ErrorTableEntry {
   message: string;
   /** Sent as `Retry-After` (seconds) on HTTP: the condition is transient and a retry will likely succeed. */
   retryAfterSec?: number;
+  /** HTTP status and gRPC code follow the provider's status instead (`providerStatusMapping`). */
+  mirrorsProviderStatus?: boolean;
+}
+
+/**
+ * How a provider's HTTP status shows on an error that mirrors it (TOOL_ERROR): 401, 403 and 429
+ * keep their meaning (the SDKs raise ToolUnauthorized / ToolForbidden / ToolRateLimit); anything
+ * else, or no answer at all, is INTERNAL.
+ */
+export function providerStatusMapping(status: number | undefined): { http: number; grpc: Code } {
+  switch (status) {
+    case 401:
+      return { http: 401, grpc: Code.Unauthenticated };
+    case 403:
+      return { http: 403, grpc: Code.PermissionDenied };
+    case 429:
+      return { http: 429, grpc: Code.ResourceExhausted };
+    default:
+      return { http: 500, grpc: Code.Internal };
+  }
 }
 
 /**
@@ -99,7 +119,13 @@ export const ERROR_TABLE = {
   },
   PROVIDER_UNAVAILABLE: { http: 502, grpc: Code.Unavailable, message: 'The provider could not be reached.' },
   PROXY_TIMEOUT: { http: 504, grpc: Code.DeadlineExceeded, message: 'The provider did not answer in time.' },
-  TOOL_ERROR: { http: 500, grpc: Code.Internal, message: 'The tool failed.' },
+  TOOL_NOT_FOUND: { http: 404, grpc: Code.NotFound, message: 'No tool with that name.' },
+  TOOL_ERROR: {
+    http: 500,
+    grpc: Code.Internal,
+    message: 'The tool failed at the provider.',
+    mirrorsProviderStatus: true,
+  },
   DATABASE_UNAVAILABLE: {
     http: 503,
     grpc: Code.Unavailable,

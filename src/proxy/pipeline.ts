@@ -1,10 +1,8 @@
-import type { Dispatcher } from 'undici';
-import { AppError, toAppError } from '../errors/index.js';
+import { toAppError } from '../errors/index.js';
 import { sendAppError } from '../http/respond.js';
 import type { HttpRequest, HttpResponse } from '../http/types.js';
 import { resolveEndpoints } from '../oauth/index.js';
 import { getProvider } from '../providers/index.js';
-import type { ConnectedAccount } from '../store/index.js';
 import { createLastUsedRecorder } from './last-used.js';
 import { buildTarget } from './steps/build-target.js';
 import { watchClient } from './steps/client-abort.js';
@@ -15,17 +13,7 @@ import { sendUpstream, type UpstreamCall } from './steps/send-upstream.js';
 import { streamResponse } from './steps/stream-response.js';
 import type { ProxyDeps, ProxyHandler } from './types.js';
 import { createUpstreamPool } from './upstream-pool.js';
-
-function accessTokenOf(account: ConnectedAccount): string {
-  if (!account.accessToken)
-    throw new AppError('INTERNAL', 'The refresher returned an account without a token.');
-  return account.accessToken;
-}
-
-/** Reads and drops a response body we will not pass on (frees the pooled connection). */
-async function discard(response: Dispatcher.ResponseData): Promise<void> {
-  await response.body.dump().catch(() => undefined);
-}
+import { callWithUserToken } from './user-token-call.js';
 
 /**
  * `/proxy/*`: the app's call, made on behalf of one of its users. Reads top to bottom:
@@ -51,7 +39,8 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     const shape = inspectBody(req, config.proxyMaxBodyBytes);
 
     const { connection, account } = await selectAccount(deps.lookup, ref);
-    const fresh = await deps.refresher.ensureFresh(account, connection);
+    // Token first (an unusable account is refused before the body is read); the call below re-checks cheaply.
+    const ready = await deps.refresher.ensureFresh(account, connection);
 
     const { apiBaseUrl } = resolveEndpoints(connection, getProvider(connection.provider));
     const call: UpstreamCall = {
@@ -64,23 +53,13 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       timeoutMs: config.proxyTimeoutMs,
     };
 
-    const tokenUsed = accessTokenOf(fresh);
-    let response = await sendUpstream(call, tokenUsed);
-    let retried = false;
-    if (response.statusCode === 401 && call.body.replayable) {
-      const renewed = await deps.refresher
-        .ensureFresh(fresh, connection, { rejectedAccessToken: tokenUsed })
-        .catch(async (err: unknown) => {
-          await discard(response);
-          throw err;
-        });
-      const newToken = accessTokenOf(renewed);
-      if (newToken !== tokenUsed) {
-        await discard(response);
-        response = await sendUpstream(call, newToken);
-        retried = true;
-      }
-    }
+    const {
+      account: fresh,
+      response,
+      retried,
+    } = await callWithUserToken(deps.refresher, ready, connection, (token) => sendUpstream(call, token), {
+      replayable: call.body.replayable,
+    });
 
     touch(account.id, Date.now(), deps.refresher.aheadDueAt?.(fresh));
     log.debug(

@@ -2,8 +2,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-/** `conn_…`, `ca_…`, `ar_…`: prefix + 20 random lowercase alphanumerics (≤ 32 chars, as Scalekit's validators want). */
-export function newId(prefix: 'conn' | 'ca' | 'ar'): string {
+/** `conn_…`, `ca_…`, `ar_…`, `exe_…` (tool executions), `mcp_…` (MCP tokens): prefix + 20 random lowercase alphanumerics (≤ 32 chars, as Scalekit's validators want). */
+export function newId(prefix: 'conn' | 'ca' | 'ar' | 'exe' | 'mcp'): string {
   const bytes = randomBytes(20);
   let out = `${prefix}_`;
   for (const b of bytes) out += ALPHABET[b % ALPHABET.length];

@@ -4,8 +4,10 @@ import { createConnectedAccountRepo } from './connected-accounts.js';
 import { createConnectionRepo } from './connections.js';
 import type { Sealer } from './crypto.js';
 import type { OpenedDb } from './db.js';
+import { createMcpTokenRepo } from './mcp-tokens.js';
 import { type OpenStoreOptions, openReadyDb } from './open.js';
 import { createSigningKeyRepo } from './signing-keys.js';
+import { createToolExecutionRepo } from './tool-executions.js';
 
 export interface Store {
   readonly dialect: OpenedDb['dialect'];
@@ -15,6 +17,8 @@ export interface Store {
   readonly connections: ReturnType<typeof createConnectionRepo>;
   readonly accounts: ReturnType<typeof createConnectedAccountRepo>;
   readonly authRequests: ReturnType<typeof createAuthRequestRepo>;
+  readonly toolExecutions: ReturnType<typeof createToolExecutionRepo>;
+  readonly mcpTokens: ReturnType<typeof createMcpTokenRepo>;
   /** Id of the master key the store seals with (its check passed at open). */
   readonly keyId: string;
   /** Readiness: one cheap round trip within `timeoutMs` (default 2 s); throws DATABASE_UNAVAILABLE. */
@@ -46,6 +50,8 @@ export async function openStore(
     connections: createConnectionRepo(db, sealer),
     accounts: createConnectedAccountRepo(db, sealer, opened.dialect),
     authRequests: createAuthRequestRepo(db, sealer),
+    toolExecutions: createToolExecutionRepo(db),
+    mcpTokens: createMcpTokenRepo(db),
     close: opened.close,
   };
 }
@@ -57,4 +63,6 @@ export type { ClientAuth, Connection, ConnectionPatch, NewConnection } from './c
 export { createSealer, hashSecret, randomToken, type Sealer } from './crypto.js';
 export { describeDatabaseError } from './db-errors.js';
 export { MasterKeyMismatchError } from './key-check.js';
+export type { McpToken, NewMcpToken } from './mcp-tokens.js';
 export type { OpenStoreOptions } from './open.js';
+export type { ExecutionFilter, ToolExecution, ToolOutcome } from './tool-executions.js';

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import { isDatabaseFault, toStoreError } from './db-errors.js';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-token-lifecycle.js';
+import * as m004 from './migrations/004-tools-and-mcp.js';
 
 /**
  * Migrations live in code (bundled with the build). Kysely's Migrator takes its own lock; on
@@ -11,6 +12,8 @@ import * as m002 from './migrations/002-token-lifecycle.js';
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
   '002-token-lifecycle': m002,
+  // 003 is reserved for the API-client scopes work (issue 6).
+  '004-tools-and-mcp': m004,
 };
 
 /** Every migration, in order; a database at the latest schema has one row per name. */

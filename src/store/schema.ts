@@ -90,6 +90,40 @@ export interface Database {
   connected_accounts: ConnectedAccountsTable;
   auth_requests: AuthRequestsTable;
   latchkey_meta: LatchkeyMetaTable;
+  tool_executions: ToolExecutionsTable;
+  mcp_tokens: McpTokensTable;
+}
+
+/** One tool execution: who ran what for which account, how long, how it ended. No inputs or outputs. */
+export interface ToolExecutionsTable {
+  id: string;
+  tool_name: string;
+  connection_id: string | null;
+  connected_account_id: string | null;
+  identifier: string | null;
+  /** The API client id, or `mcp:<token id>`. */
+  caller: string;
+  via: string;
+  started_at: number;
+  duration_ms: number;
+  outcome: string;
+  error_code: string | null;
+  provider_status: number | null;
+  upstream_calls: number;
+}
+
+export interface McpTokensTable {
+  id: string;
+  token_hash: string;
+  client_id: string | null;
+  identifier: string;
+  organization_id: string;
+  user_id: string;
+  connection_names: string;
+  tool_names: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
 }
 
 /** Facts about the database itself, e.g. `master_key_check` (a sealed known value). */

@@ -39,12 +39,23 @@ export class CookieJar {
   }
 }
 
+/** The emulator's consent form; `bases` ticks exactly those bases (default: its pre-selected ones). */
+function consentForm(requestId: string, decision: string, bases?: string[]): string {
+  const form = new URLSearchParams({ request_id: requestId, decision });
+  if (bases) {
+    form.set('base_selection', '1');
+    for (const base of bases) form.append('base', base);
+  }
+  return form.toString();
+}
+
 export async function browse(
   startUrl: string,
   opts: {
     jar?: CookieJar;
     decision?: 'approve' | 'deny';
     maxHops?: number;
+    bases?: string[];
     /** Another fetch, e.g. one trusting a self-signed CA. */
     fetch?: typeof fetch;
   } = {},
@@ -74,7 +85,7 @@ export async function browse(
       init = {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ request_id: requestId, decision: opts.decision }).toString(),
+        body: consentForm(requestId, opts.decision, opts.bases),
       };
       opts = { ...opts, decision: undefined };
       continue;

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/config.js';
-import { type AirtableEmulator, startAirtableEmulator } from '../../src/emulators/airtable/index.js';
+import {
+  type AirtableEmulator,
+  type AirtableEmulatorOptions,
+  startAirtableEmulator,
+} from '../../src/emulators/airtable/index.js';
 import { createLogger } from '../../src/log/logger.js';
 import { type RunningLatchkey, startLatchkey } from '../../src/runtime.js';
 
@@ -50,7 +54,15 @@ export const AIRTABLE_TEST_SCOPES = ['data.records:read', 'schema.bases:read', '
  */
 export async function connectAirtableEmulator(
   latchkey: RunningLatchkey,
-  opts: { name?: string; accessTokenTtlSec?: number; clientSecret?: string | null } = {},
+  opts: {
+    name?: string;
+    accessTokenTtlSec?: number;
+    clientSecret?: string | null;
+    /** The connection's scopes (default AIRTABLE_TEST_SCOPES). */
+    scopes?: string[];
+    /** More emulator options (rate limits, registered scopes). */
+    emulator?: Partial<AirtableEmulatorOptions>;
+  } = {},
 ): Promise<{ emulator: AirtableEmulator; connectionId: string; clientSecret: string | null }> {
   const svc = latchkey.server.services.connections;
   const clientId = `test-client-${Math.random().toString(36).slice(2, 8)}`;
@@ -61,13 +73,14 @@ export async function connectAirtableEmulator(
     provider: 'airtable',
     clientId,
     clientSecret,
-    scopes: AIRTABLE_TEST_SCOPES,
+    scopes: opts.scopes ?? AIRTABLE_TEST_SCOPES,
   });
   const emulator = await startAirtableEmulator({
     clientId,
     clientSecret: clientSecret ?? undefined,
     redirectUris: [svc.redirectUri(conn)],
     accessTokenTtlSec: opts.accessTokenTtlSec,
+    ...opts.emulator,
   });
   await svc.update(conn.id, {
     authorizeUrl: emulator.authorizeUrl,

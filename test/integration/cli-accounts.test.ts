@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnectionService } from '../../src/accounts/connections.js';
-import { buildProgram } from '../../src/cli/program.js';
 import { loadConfig } from '../../src/config/config.js';
 import {
   type AirtableEmulator,
@@ -12,6 +11,7 @@ import {
 } from '../../src/emulators/airtable/index.js';
 import { openConfiguredStore } from '../../src/runtime.js';
 import type { Store } from '../../src/store/index.js';
+import { runCliCapturing } from '../helpers/cli-in-process.js';
 
 /** `latchkey accounts list|refresh`, run in-process against a real SQLite store and the real emulator. */
 describe('latchkey accounts', () => {
@@ -22,28 +22,7 @@ describe('latchkey accounts', () => {
   let accountId: string;
   let refreshToken: string;
 
-  async function cli(...args: string[]): Promise<{ out: string; err: unknown }> {
-    let out = '';
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      out += String(chunk);
-      return true;
-    });
-    const saved = { ...process.env };
-    Object.assign(process.env, env);
-    try {
-      const err = await buildProgram()
-        .exitOverride()
-        .parseAsync(['node', 'latchkey', ...args])
-        .then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-      return { out, err };
-    } finally {
-      write.mockRestore();
-      process.env = saved;
-    }
-  }
+  const cli = (...args: string[]) => runCliCapturing(env, ...args);
 
   beforeAll(async () => {
     const config = loadConfig(env);

@@ -9,6 +9,7 @@ import type { Logger } from '../../log/logger.js';
 import type { ConnectedAccount, Connection, Store } from '../../store/index.js';
 import { providerKey, toAccountMessage, toListMessage } from './account-mapper.js';
 import type { ConnectedAccountService, ListConnectedAccountsRequest } from './descriptors.js';
+import { decodePageToken, encodePageToken } from './paging.js';
 
 export interface ConnectedAccountServiceDeps {
   store: Pick<Store, 'accounts' | 'connections'>;
@@ -53,13 +54,6 @@ const refOf = (r: RefFields) => ({
 });
 
 const invalid = (message: string) => new AppError('INVALID_ARGUMENT', message);
-const encodePageToken = (offset: number) => Buffer.from(`o:${offset}`).toString('base64url');
-function decodePageToken(token: string): number {
-  if (!token) return 0;
-  const m = /^o:(\d{1,9})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-  if (!m?.[1]) throw invalid('page_token is not valid.');
-  return Number(m[1]);
-}
 
 /** ConnectedAccountService over the account domain; methods left out answer UNIMPLEMENTED. */
 export function createConnectedAccountService(deps: ConnectedAccountServiceDeps): ConnectedAccountsImpl {

@@ -100,6 +100,7 @@ export type {
 export type {
   ExecuteToolRequest,
   ExecuteToolResponse,
+  Filter,
   ListScopedToolsRequest,
   ListScopedToolsResponse,
   ListToolsRequest,

@@ -18,12 +18,34 @@ function fieldViolations(details: Record<string, unknown> | undefined): FieldVio
   });
 }
 
-function withErrorInfo(message: string, grpc: Code, code: ErrorCode, violations: FieldViolation[] = []) {
+/** `details.tool_error_info` (snake_case, as REST shows it) → ToolErrorInfo's fields. */
+function toolErrorInfo(details: Record<string, unknown> | undefined) {
+  const raw = details?.tool_error_info;
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const text = (key: string) => {
+    const v = (raw as Record<string, unknown>)[key];
+    return typeof v === 'string' ? v : '';
+  };
+  return {
+    executionId: text('execution_id'),
+    toolErrorMessage: text('tool_error_message'),
+    toolErrorCode: text('tool_error_code'),
+  };
+}
+
+function withErrorInfo(
+  message: string,
+  grpc: Code,
+  code: ErrorCode,
+  violations: FieldViolation[] = [],
+  toolError?: ReturnType<typeof toolErrorInfo>,
+) {
   const value = {
     errorCode: code,
     ...(violations.length > 0
       ? { validationErrorInfo: { fieldViolations: violations.map((v) => ({ ...v, constraint: '' })) } }
       : {}),
+    ...(toolError ? { toolErrorInfo: toolError } : {}),
   };
   return new ConnectError(message, grpc, undefined, [{ desc: ErrorInfoSchema, value }]);
 }
@@ -36,7 +58,13 @@ function withErrorInfo(message: string, grpc: Code, code: ErrorCode, violations:
 export function toConnectError(err: unknown, log?: Pick<Logger, 'error'>): ConnectError {
   if (err instanceof AppError) {
     if (err.code === 'INTERNAL' && err.cause !== undefined) log?.error({ err: err.cause }, 'rpc failed');
-    return withErrorInfo(err.message, err.grpcCode, err.code, fieldViolations(err.details));
+    return withErrorInfo(
+      err.message,
+      err.grpcCode,
+      err.code,
+      fieldViolations(err.details),
+      toolErrorInfo(err.details),
+    );
   }
   if (err instanceof ConnectError) {
     // Connect's own "not implemented" stubs carry no detail; give them our code like every other error.

@@ -6,12 +6,15 @@ import { type Authenticate, createAuthInterceptor } from './auth-interceptor.js'
 import { type ConnectedAccountServiceDeps, createConnectedAccountService } from './connected-accounts.js';
 import { ConnectedAccountService, ConnectionService, ToolService } from './descriptors.js';
 import { toConnectError } from './errors.js';
+import { createToolService, type ToolServiceDeps } from './tools.js';
 
 export type RequestHandler = (req: HttpRequest, res: HttpResponse) => void;
 
 export interface RpcDeps extends ConnectedAccountServiceDeps {
   authenticate: Authenticate;
   log: Logger;
+  /** ToolService is served when given; otherwise it answers UNIMPLEMENTED. */
+  tools?: ToolServiceDeps;
 }
 
 /** Outermost interceptor: whatever a handler (or the auth check) throws leaves as a ConnectError. */
@@ -28,14 +31,14 @@ function errorInterceptor(log: Logger): Interceptor {
 /**
  * The SDK's gRPC services. Interceptors are set per service, so the routes are complete on
  * their own whichever adapter serves them: every RPC needs a bearer, every error carries ErrorInfo.
- * ToolService and ConnectionService are registered empty (UNIMPLEMENTED) until they exist.
+ * ToolService's admin methods and ConnectionService are registered empty (UNIMPLEMENTED).
  */
 export function createRpcRoutes(deps: RpcDeps): (router: ConnectRouter) => void {
   const interceptors = [errorInterceptor(deps.log), createAuthInterceptor(deps.authenticate, deps.log)];
   const accounts = createConnectedAccountService(deps);
   return (router) => {
     router.service(ConnectedAccountService, accounts, { interceptors });
-    router.service(ToolService, {}, { interceptors });
+    router.service(ToolService, deps.tools ? createToolService(deps.tools) : {}, { interceptors });
     router.service(ConnectionService, {}, { interceptors });
   };
 }

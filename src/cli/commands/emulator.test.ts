@@ -123,6 +123,7 @@ describe('latchkey emulator airtable (in process)', () => {
       refreshTokenReuses: 0,
       apiCalls: 0,
       rateLimited: 0,
+      webhookNotifications: 0,
     });
     const mine = process.listeners('SIGTERM').filter((l) => !before.includes(l));
     expect(mine).toHaveLength(1);

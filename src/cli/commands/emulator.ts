@@ -12,6 +12,7 @@ interface RawOptions {
   accessTokenTtl?: string;
   refreshTokenTtl?: string;
   rateLimit?: string;
+  rateLimitLockout?: string;
 }
 
 type Parsed = { ok: true; options: AirtableEmulatorOptions } | { ok: false; error: string };
@@ -33,7 +34,14 @@ export function parseEmulatorFlags(raw: RawOptions): Parsed {
   const accessTokenTtlSec = integer('--access-token-ttl', raw.accessTokenTtl, 1, 315_360_000);
   const refreshTokenTtlSec = integer('--refresh-token-ttl', raw.refreshTokenTtl, 1, 315_360_000);
   const rateLimitPerSecond = integer('--rate-limit', raw.rateLimit, 0, 1_000_000);
-  for (const value of [port, accessTokenTtlSec, refreshTokenTtlSec, rateLimitPerSecond]) {
+  const rateLimitLockoutSec = integer('--rate-limit-lockout', raw.rateLimitLockout, 0, 86_400);
+  for (const value of [
+    port,
+    accessTokenTtlSec,
+    refreshTokenTtlSec,
+    rateLimitPerSecond,
+    rateLimitLockoutSec,
+  ]) {
     if (typeof value === 'string') return { ok: false, error: value };
   }
   if (!raw.clientId) return { ok: false, error: '--client-id is required' };
@@ -54,6 +62,7 @@ export function parseEmulatorFlags(raw: RawOptions): Parsed {
   if (typeof accessTokenTtlSec === 'number') options.accessTokenTtlSec = accessTokenTtlSec;
   if (typeof refreshTokenTtlSec === 'number') options.refreshTokenTtlSec = refreshTokenTtlSec;
   if (typeof rateLimitPerSecond === 'number') options.rateLimitPerSecond = rateLimitPerSecond;
+  if (typeof rateLimitLockoutSec === 'number') options.rateLimitLockoutSec = rateLimitLockoutSec;
   return { ok: true, options };
 }
 
@@ -125,6 +134,10 @@ export function registerEmulatorCommand(program: Command): void {
     .option('--access-token-ttl <sec>', 'access token lifetime in seconds (default 3600)')
     .option('--refresh-token-ttl <sec>', 'refresh token lifetime in seconds (default 5184000)')
     .option('--rate-limit <n>', 'requests per second per base (default 5, 0 disables)')
+    .option(
+      '--rate-limit-lockout <sec>',
+      'seconds every request to a base gets 429 after it went over (default 30)',
+    )
     .allowExcessArguments(false)
     .showHelpAfterError(false)
     .exitOverride(exitOnParseError)

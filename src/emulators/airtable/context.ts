@@ -5,6 +5,7 @@ import { createSeedWorkspace } from './seed.js';
 import { EmulatorState } from './state.js';
 import { createStats } from './stats.js';
 import type { EmulatorStats } from './types.js';
+import { WebhookStore } from './webhook-store.js';
 
 /** Server-side cursor behind a list-records `offset` (`itr…/rec…`). */
 export interface ListIterator {
@@ -22,6 +23,11 @@ export interface EmulatorContext {
   rateLimiter: RateLimiter;
   workspace: BaseModel[];
   iterators: Map<string, ListIterator>;
+  webhooks: WebhookStore;
+  /** Uploaded attachment bytes, served at /_emulator/attachments/{id}. */
+  attachments: Map<string, { bytes: Buffer; type: string }>;
+  /** Where the emulator listens (set once listening); attachment URLs are built from it. */
+  url: string;
   now: () => number;
 }
 
@@ -33,6 +39,9 @@ export function createContext(config: EmulatorConfig, now: () => number = Date.n
     rateLimiter: new RateLimiter(config.rateLimitPerSecond, config.rateLimitLockoutSec, now),
     workspace: createSeedWorkspace(),
     iterators: new Map(),
+    webhooks: new WebhookStore(),
+    attachments: new Map(),
+    url: '',
     now,
   };
 }

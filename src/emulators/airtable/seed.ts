@@ -4,20 +4,46 @@ import { seededId } from './ids.js';
 export interface FieldModel {
   id: string;
   name: string;
-  type: 'singleLineText' | 'multilineText' | 'singleSelect' | 'email' | 'number' | 'checkbox';
-  options?: { choices: { id: string; name: string; color: string }[] } | { precision: number };
+  /** Airtable field type; cell values are checked for the common ones (cells.ts), others are stored as given. */
+  type: string;
+  description?: string;
+  options?: Record<string, unknown>;
+}
+
+export interface SelectChoice {
+  id: string;
+  name: string;
+  color: string;
 }
 
 export interface ViewModel {
   id: string;
   name: string;
-  type: 'grid';
+  type: 'grid' | 'form' | 'calendar' | 'gallery' | 'kanban' | 'timeline' | 'block';
+}
+
+export interface CommentModel {
+  id: string;
+  text: string;
+  createdTime: string;
+  lastUpdatedTime: string | null;
+  parentCommentId?: string;
+}
+
+export interface AttachmentModel {
+  id: string;
+  url: string;
+  filename: string;
+  size: number;
+  type: string;
 }
 
 export interface RecordModel {
   id: string;
   createdTime: string;
   fields: Record<string, unknown>;
+  /** Newest last; listed newest first. */
+  comments?: CommentModel[];
 }
 
 export interface TableModel {
@@ -39,6 +65,12 @@ export interface BaseModel {
   tables: TableModel[];
 }
 
+/** `type` narrowed for select fields: their options hold the choices. */
+export function selectChoices(field: FieldModel): SelectChoice[] | undefined {
+  const choices = field.options?.choices;
+  return Array.isArray(choices) ? (choices as SelectChoice[]) : undefined;
+}
+
 const EPOCH = Date.UTC(2024, 0, 15, 9, 0, 0);
 const STATUSES = ['Todo', 'In progress', 'Done'] as const;
 const COLORS = ['blueLight2', 'yellowLight2', 'greenLight2'] as const;
@@ -52,6 +84,7 @@ function table(
   name: string,
   fields: FieldModel[],
   rows: Record<string, unknown>[],
+  extraViews: ViewModel[] = [],
   description?: string,
 ): TableModel {
   const tableKey = `${baseKey}:${name}`;
@@ -61,7 +94,7 @@ function table(
     ...(description === undefined ? {} : { description }),
     primaryFieldId: fields[0]?.id ?? '',
     fields,
-    views: [{ id: seededId('viw', `${tableKey}:grid`), name: 'Grid view', type: 'grid' }],
+    views: [{ id: seededId('viw', `${tableKey}:grid`), name: 'Grid view', type: 'grid' }, ...extraViews],
     records: rows.map((fieldsOfRow, i) => ({
       id: seededId('rec', `${tableKey}:${i}`),
       createdTime: new Date(EPOCH + i * 60_000).toISOString(),
@@ -107,13 +140,19 @@ function launchBase(): BaseModel {
         'Tasks',
         [field(key, 'Name', 'singleLineText'), statusField, field(key, 'Notes', 'multilineText')],
         tasks,
+        [],
         'Everything that has to happen before launch',
       ),
       table(
         key,
         'Milestones',
-        [field(key, 'Name', 'singleLineText'), field(key, 'Done', 'checkbox')],
+        [
+          field(key, 'Name', 'singleLineText'),
+          field(key, 'Done', 'checkbox'),
+          field(key, 'Files', 'multipleAttachments', { options: { isReversed: false } }),
+        ],
         milestones,
+        [{ id: seededId('viw', `${key}:Milestones:calendar`), name: 'Calendar', type: 'calendar' }],
       ),
     ],
   };
@@ -168,6 +207,9 @@ export function createSeedWorkspace(): BaseModel[] {
 export const SEED_IDS = {
   productLaunchBase: seededId('app', 'product-launch'),
   tasksTable: seededId('tbl', 'product-launch:Tasks'),
+  tasksGridView: seededId('viw', 'product-launch:Tasks:grid'),
+  milestonesTable: seededId('tbl', 'product-launch:Milestones'),
+  milestonesCalendarView: seededId('viw', 'product-launch:Milestones:calendar'),
   salesCrmBase: seededId('app', 'sales-crm'),
   financeBase: seededId('app', 'finance'),
 } as const;

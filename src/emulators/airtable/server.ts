@@ -20,9 +20,18 @@ async function route(ctx: EmulatorContext, req: IncomingMessage, res: ServerResp
   if (path === CONSENT_PATH && method === 'POST') return handleConsent(ctx, req, res);
   if (path === '/oauth2/v1/token' && method === 'POST') return handleToken(ctx, req, res);
   if (path === '/_emulator/stats' && method === 'GET') return sendJson(res, 200, snapshotStats(ctx.stats));
+  const attachment = /^\/_emulator\/attachments\/(att[A-Za-z0-9]{14})$/.exec(path)?.[1];
+  if (attachment && method === 'GET') return sendAttachment(ctx, res, attachment);
   const segments = pathSegments(path);
   if (segments?.[0] === 'v0') return handleApi(ctx, req, res, url, segments.slice(1));
   sendNotFound(res);
+}
+
+function sendAttachment(ctx: EmulatorContext, res: ServerResponse, id: string) {
+  const file = ctx.attachments.get(id);
+  if (!file) return sendNotFound(res);
+  res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.bytes.length });
+  res.end(file.bytes);
 }
 
 /** The request listener of an emulator (exposed for embedding in another server). */
@@ -60,6 +69,7 @@ export async function startAirtableEmulator(options: AirtableEmulatorOptions): P
   const server = createServer(createAirtableHandler(ctx));
   const address = await listen(server, config.port, config.host);
   const url = baseUrl(config.host, address.port);
+  ctx.url = url;
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -72,6 +82,7 @@ export async function startAirtableEmulator(options: AirtableEmulatorOptions): P
     stats: () => snapshotStats(ctx.stats),
     expireAccessTokens: () => ctx.state.expireAccessTokens(),
     revokeAllGrants: () => ctx.state.revokeAllGrants(),
+    inspect: () => ({ bases: ctx.workspace, webhooks: (baseId: string) => ctx.webhooks.list(baseId) }),
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

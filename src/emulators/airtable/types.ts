@@ -1,4 +1,11 @@
 /** Public types of the Airtable emulator (see index.ts). */
+import type { BaseModel } from './seed.js';
+import type { WebhookModel } from './webhook-store.js';
+
+export interface EmulatorData {
+  bases: BaseModel[];
+  webhooks(baseId: string): WebhookModel[];
+}
 
 export interface EmulatorUser {
   id: string;
@@ -43,6 +50,8 @@ export interface EmulatorStats {
   refreshTokenReuses: number;
   apiCalls: number;
   rateLimited: number;
+  /** Webhook pings sent (delivered or not). */
+  webhookNotifications: number;
 }
 
 export interface AirtableEmulator {
@@ -62,5 +71,7 @@ export interface AirtableEmulator {
   expireAccessTokens(): void;
   /** Test helper: revoke every grant (all their tokens die). */
   revokeAllGrants(): void;
+  /** Test helper: the live in-memory data (bases with tables and records, webhooks), to check effects. */
+  inspect(): EmulatorData;
   close(): Promise<void>;
 }

@@ -109,7 +109,8 @@ describe('Web API: auth, whoami, bases, schema, routing', () => {
       ['GET', '/v0/meta/nothing'],
       ['GET', '/v0'],
       ['GET', '/elsewhere'],
-      ['DELETE', `/v0/${SEED_IDS.productLaunchBase}/Tasks`],
+      ['PUT', '/v0/meta/whoami'],
+      ['DELETE', `/v0/${SEED_IDS.productLaunchBase}/Tasks/rec1/extra/path`],
       ['GET', '/v0/app/%E0%A4%A/x'],
       ['POST', '/_emulator/stats'],
     ]) {
@@ -135,6 +136,7 @@ describe('Web API: auth, whoami, bases, schema, routing', () => {
         'rateLimited',
         'refreshTokenReuses',
         'refreshes',
+        'webhookNotifications',
       ].sort(),
     );
     expect(stats.apiCalls).toBe(before.apiCalls + 1);

@@ -1,46 +1,42 @@
-import type { ServerResponse } from 'node:http';
-import type { EmulatorContext } from '../context.js';
 import { sendApiError, sendForbidden, sendInvalidRequest, sendJson } from '../errors.js';
 import { randomId } from '../ids.js';
-import type { TableModel } from '../seed.js';
-import type { LiveAccess } from '../state.js';
+import type { RecordModel, TableModel } from '../seed.js';
 import { findTable, grantedBase, hasScope } from './access.js';
-import { fieldName, serializeRecord } from './serialize.js';
+import { byFieldId, fieldName, serializeRecord } from './serialize.js';
+import type { ApiCall } from './types.js';
 
 const MAX_PAGE_SIZE = 100;
 const MAX_ITERATORS = 10_000;
 
 /** The table behind /v0/{baseId}/{table} if the token may use it with `scope`. */
-export function accessibleTable(
-  ctx: EmulatorContext,
-  access: LiveAccess,
-  baseId: string,
-  tableIdOrName: string,
-  scope: string,
-): TableModel | undefined {
-  const base = grantedBase(ctx, access, baseId);
+export function accessibleTable(call: ApiCall, scope: string): TableModel | undefined {
+  const { ctx, access, params } = call;
+  const base = grantedBase(ctx, access, params.baseId ?? '');
   if (!hasScope(access, scope) || !base) return undefined;
-  return findTable(base, tableIdOrName);
+  return findTable(base, params.table ?? '');
 }
 
 /** A positive integer query parameter; null when malformed. */
-function positiveInt(raw: string | null): number | undefined | null {
+export function positiveInt(raw: string | null): number | undefined | null {
   if (raw === null) return undefined;
   if (!/^\d{1,9}$/.test(raw)) return null;
   const n = Number(raw);
   return n >= 1 ? n : null;
 }
 
-/** GET /v0/{baseId}/{tableIdOrName}: pageSize ≤ 100, maxRecords, opaque `itr…/rec…` offsets. */
-export function handleListRecords(
-  ctx: EmulatorContext,
-  access: LiveAccess,
-  res: ServerResponse,
-  url: URL,
-  baseId: string,
-  tableIdOrName: string,
-) {
-  const table = accessibleTable(ctx, access, baseId, tableIdOrName, 'data.records:read');
+/** The record named by `:recordId` in the table, or undefined (404 MODEL_ID_NOT_FOUND). */
+export function findRecord(table: TableModel, id: string | undefined): RecordModel | undefined {
+  return table.records.find((r) => r.id === id);
+}
+
+export function sendRecordNotFound(call: ApiCall): void {
+  sendApiError(call.res, 404, 'MODEL_ID_NOT_FOUND', 'Record not found');
+}
+
+/** GET /v0/{baseId}/{tableIdOrName}: pageSize ≤ 100, maxRecords, fields[], opaque `itr…/rec…` offsets. */
+export function handleListRecords(call: ApiCall) {
+  const { ctx, res, url } = call;
+  const table = accessibleTable(call, 'data.records:read');
   if (!table) return sendForbidden(res);
   const q = url.searchParams;
   const pageSizeParam = positiveInt(q.get('pageSize'));
@@ -74,8 +70,9 @@ export function handleListRecords(
   const count = Math.max(0, Math.min(pageSize, remaining, table.records.length - start));
   const page = table.records.slice(start, start + count);
   const next = table.records[start + count];
+  const byIdOf = byFieldId(q.get('returnFieldsByFieldId')) ? table : undefined;
   const body: { records: ReturnType<typeof serializeRecord>[]; offset?: string } = {
-    records: page.map((r) => serializeRecord(r, only)),
+    records: page.map((r) => serializeRecord(r, { only, byIdOf })),
   };
   if (next && remaining - count > 0) {
     body.offset = `${randomId('itr')}/${next.id}`;
@@ -93,17 +90,11 @@ export function handleListRecords(
 }
 
 /** GET /v0/{baseId}/{tableIdOrName}/{recordId} */
-export function handleGetRecord(
-  ctx: EmulatorContext,
-  access: LiveAccess,
-  res: ServerResponse,
-  baseId: string,
-  tableIdOrName: string,
-  recordId: string,
-) {
-  const table = accessibleTable(ctx, access, baseId, tableIdOrName, 'data.records:read');
-  if (!table) return sendForbidden(res);
-  const record = table.records.find((r) => r.id === recordId);
-  if (!record) return sendApiError(res, 404, 'MODEL_ID_NOT_FOUND', 'Record not found');
-  sendJson(res, 200, serializeRecord(record));
+export function handleGetRecord(call: ApiCall) {
+  const table = accessibleTable(call, 'data.records:read');
+  if (!table) return sendForbidden(call.res);
+  const record = findRecord(table, call.params.recordId);
+  if (!record) return sendRecordNotFound(call);
+  const byIdOf = byFieldId(call.url.searchParams.get('returnFieldsByFieldId')) ? table : undefined;
+  sendJson(call.res, 200, serializeRecord(record, { byIdOf }));
 }

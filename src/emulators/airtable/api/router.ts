@@ -1,51 +1,48 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorContext } from '../context.js';
 import { API_MESSAGES, sendApiError, sendAuthRequired, sendNotFound } from '../errors.js';
-import type { LiveAccess } from '../state.js';
 import { authenticateBearer } from './access.js';
-import { handleBaseSchema, handleListBases } from './bases.js';
-import { handleCreateRecords } from './create-records.js';
-import { handleGetRecord, handleListRecords } from './records.js';
-import { handleWhoami } from './whoami.js';
+import { ROUTES } from './routes.js';
+import type { ApiRoute } from './types.js';
 
-interface Route {
-  /** Requests against a base count toward that base's rate limit. */
-  baseId?: string;
-  run: (access: LiveAccess) => void | Promise<void>;
+interface CompiledRoute {
+  route: ApiRoute;
+  segments: string[];
 }
 
-function matchRoute(
-  ctx: EmulatorContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
+/** Routes whose first segment is a literal (`meta`, `bases`) are tried before `:baseId/…` ones. */
+const COMPILED: CompiledRoute[] = ROUTES.map((route) => ({ route, segments: route.pattern.split('/') })).sort(
+  (a, b) => Number(a.segments[0]?.startsWith(':')) - Number(b.segments[0]?.startsWith(':')),
+);
+
+/** `meta/…` and `bases/…` paths never fall through to the `:baseId/…` routes. */
+const RESERVED = new Set(COMPILED.map((c) => c.segments[0]!).filter((s) => !s.startsWith(':')));
+
+function match(
+  method: string,
   path: string[],
-): Route | undefined {
-  const method = req.method ?? 'GET';
-  const [a, b, c, d] = path;
-  if (a === undefined || b === undefined) return undefined;
-  if (a === 'meta') {
-    if (method !== 'GET') return undefined;
-    if (path.length === 2 && b === 'whoami') return { run: (acc) => handleWhoami(ctx, acc, res) };
-    if (path.length === 2 && b === 'bases') return { run: (acc) => handleListBases(ctx, acc, res) };
-    if (path.length === 4 && b === 'bases' && c !== undefined && d === 'tables') {
-      return { baseId: c, run: (acc) => handleBaseSchema(ctx, acc, res, c) };
-    }
-    return undefined;
-  }
-  if (path.length === 2 && method === 'GET') {
-    return { baseId: a, run: (acc) => handleListRecords(ctx, acc, res, url, a, b) };
-  }
-  if (path.length === 2 && method === 'POST') {
-    return { baseId: a, run: (acc) => handleCreateRecords(ctx, acc, req, res, a, b) };
-  }
-  if (path.length === 3 && c !== undefined && method === 'GET') {
-    return { baseId: a, run: (acc) => handleGetRecord(ctx, acc, res, a, b, c) };
+): { route: ApiRoute; params: Record<string, string> } | undefined {
+  for (const { route, segments } of COMPILED) {
+    if (route.method !== method || segments.length !== path.length) continue;
+    if (segments[0]?.startsWith(':') && RESERVED.has(path[0]!)) continue;
+    const params: Record<string, string> = {};
+    const ok = segments.every((seg, i) => {
+      const part = path[i]!;
+      if (seg.startsWith(':')) {
+        params[seg.slice(1)] = part;
+        return part !== '';
+      }
+      return seg === part;
+    });
+    if (ok) return { route, params };
   }
   return undefined;
 }
 
-/** Everything under /v0: route, then bearer auth, then the per-base rate limit, then the handler. */
+/**
+ * Everything under /v0: route, then bearer auth, then the per-base rate limit (every route with a
+ * `:baseId` counts toward that base's 5 requests/s), then the handler.
+ */
 export async function handleApi(
   ctx: EmulatorContext,
   req: IncomingMessage,
@@ -54,17 +51,18 @@ export async function handleApi(
   path: string[],
 ): Promise<void> {
   ctx.stats.apiCalls++;
-  const route = matchRoute(ctx, req, res, url, path);
-  if (!route) return sendNotFound(res);
+  const found = match(req.method ?? 'GET', path);
+  if (!found) return sendNotFound(res);
   const access = authenticateBearer(ctx, req);
   if (!access) return sendAuthRequired(res);
-  if (route.baseId !== undefined) {
-    const decision = ctx.rateLimiter.hit(route.baseId);
+  const baseId = found.params.baseId;
+  if (baseId !== undefined) {
+    const decision = ctx.rateLimiter.hit(baseId);
     if (!decision.ok) {
       ctx.stats.rateLimited++;
       res.setHeader('Retry-After', String(decision.retryAfterSec));
       return sendApiError(res, 429, 'RATE_LIMIT_REACHED', API_MESSAGES.RATE_LIMIT_REACHED);
     }
   }
-  await route.run(access);
+  await found.route.run({ ctx, access, req, res, url, params: found.params });
 }
