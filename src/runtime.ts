@@ -100,6 +100,7 @@ export async function startLatchkey(initial: Config, log: Logger): Promise<Runni
   const built = buildServer(config, { store, log, lifecycle });
   app = built;
   if (config.refresh.background) built.services.background.start();
+  if (config.webhooks.enabled) built.services.webhooks.start();
   const scheme = config.tls ? 'https' : 'http';
   const host = address.host.includes(':') ? `[${address.host}]` : address.host;
   return {
@@ -117,6 +118,10 @@ export async function startLatchkey(initial: Config, log: Logger): Promise<Runni
       if (unfinishedRefreshes > 0) {
         log.error({ unfinishedRefreshes }, 'shutdown grace ran out with token refreshes unfinished');
       }
+      // Events of the last refreshes, then the webhook attempts in flight (the queue keeps the rest).
+      const unrecorded = await built.services.events.drain(Math.max(0, deadline - Date.now()));
+      if (unrecorded > 0) log.warn({ unrecorded }, 'shutdown grace ran out with events unrecorded');
+      await built.services.webhooks.stop(Math.max(0, deadline - Date.now()));
       await built.close();
       await store.close();
       return { unfinishedRefreshes };

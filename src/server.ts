@@ -1,8 +1,13 @@
 import { createAccountLookup } from './accounts/account-lookup.js';
+import { createAccountWrites } from './accounts/account-writes.js';
 import { createAuthorizationFlow } from './accounts/authorization-flow.js';
 import { createAuthorizationLinks } from './accounts/authorization-links.js';
+import { createGrantCompletion } from './accounts/complete-grant.js';
 import { createConnectionService } from './accounts/connections.js';
+import { createLinkLanding } from './accounts/link-landing.js';
 import { createBackgroundRefresher, createTokenRefresher } from './accounts/refresh/index.js';
+import { createRevoker } from './accounts/revoke.js';
+import { createUserVerification } from './accounts/verification.js';
 import {
   authenticateBearer,
   createKeysEndpoint,
@@ -16,6 +21,8 @@ import { createRestRoutes } from './api/rest/routes.js';
 import { createRpcHandler } from './api/rpc/routes.js';
 import type { Config } from './config/config.js';
 import { AppError, toAppError } from './errors/index.js';
+import { createEventRecorder, type EventRecorder } from './events/recorder.js';
+import { refreshEvents } from './events/refresh-events.js';
 import { sendAppError } from './http/respond.js';
 import { createRouter } from './http/router.js';
 import type { HttpRequest, HttpResponse } from './http/types.js';
@@ -27,6 +34,7 @@ import { createProxyHandler } from './proxy/pipeline.js';
 import { createUpstreamPool } from './proxy/upstream-pool.js';
 import type { Store } from './store/index.js';
 import { createToolExecutor } from './tools/executor.js';
+import { createWebhookDispatcher, type WebhookDispatcher } from './webhooks/dispatcher.js';
 
 export interface ServerDeps {
   store: Store;
@@ -43,6 +51,13 @@ export interface BuiltServer {
     flow: ReturnType<typeof createAuthorizationFlow>;
     refresher: ReturnType<typeof createTokenRefresher>;
     background: ReturnType<typeof createBackgroundRefresher>;
+    landing: ReturnType<typeof createLinkLanding>;
+    verify: ReturnType<typeof createUserVerification>;
+    writes: ReturnType<typeof createAccountWrites>;
+    /** Account events (best effort after each change; drained on shutdown). */
+    events: EventRecorder;
+    /** The webhook queue's dispatcher; `runtime.ts` starts it in `serve` only. */
+    webhooks: WebhookDispatcher;
   };
   /** Closes outbound pools; call after requests and refreshes have drained. */
   close(): Promise<void>;
@@ -58,12 +73,24 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
     timeoutMs: config.refresh.tokenTimeoutMs,
     insecurePolicy: config.allowHttpProviders,
   });
+  const webhooks = createWebhookDispatcher({
+    store,
+    config: config.webhooks,
+    retentionMs: config.eventRetentionMs,
+    log,
+  });
+  const events = createEventRecorder({ store, log, onRecorded: () => webhooks.nudge() });
   const lookup = createAccountLookup(store);
   const connections = createConnectionService({ store, config });
-  const links = createAuthorizationLinks({ store, config, lookup, log });
-  const refresher = createTokenRefresher({ store, config, tokens, log });
+  const refresher = createTokenRefresher({ store, config, tokens, log, settled: refreshEvents(events) });
   const background = createBackgroundRefresher({ store, refresher, config, log });
-  const flow = createAuthorizationFlow({ store, config, tokens, log, granted: () => background.nudge() });
+  const granted = () => background.nudge();
+  const complete = createGrantCompletion({ store, config, events, log, granted });
+  const links = createAuthorizationLinks({ store, config, lookup, log, events });
+  const flow = createAuthorizationFlow({ store, config, tokens, log, complete });
+  const landing = createLinkLanding({ store, log, complete });
+  const verify = createUserVerification({ store, config, events, log, granted });
+  const writes = createAccountWrites({ store, events, revoke: createRevoker({ tokens, log }), log, granted });
   const issuer = createTokenIssuer({ store, config });
   const authenticate = (authorization: string | string[] | null | undefined) =>
     authenticateBearer(issuer, authorization ?? undefined);
@@ -72,7 +99,9 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
   registerHealthRoutes(router, { store, lifecycle: deps.lifecycle ?? { draining: false } });
   router.add('POST', '/oauth/token', createTokenEndpoint({ store, issuer, log }));
   router.add('GET', '/keys', createKeysEndpoint(issuer));
-  createPageRoutes({ flow, log }).register(router);
+  createPageRoutes({ flow, landing, secureCookies: config.publicUrl.startsWith('https:'), log }).register(
+    router,
+  );
   // One outbound pool to the providers, shared by /proxy and tools.
   const upstream = createUpstreamPool(config);
   const proxy = createProxyHandler({
@@ -95,7 +124,7 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
     log,
   });
   const tools = { store, lookup, executor };
-  const rpcDeps = { store, lookup, links, refresher, authenticate, log, tools };
+  const rpcDeps = { store, lookup, links, refresher, authenticate, log, writes, verify, tools };
   createRestRoutes(rpcDeps).register(router);
   registerExecutionRoutes(router, { store, authenticate, log });
   createMcpRoutes({
@@ -123,7 +152,7 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
 
   return {
     handler,
-    services: { connections, links, flow, refresher, background },
+    services: { connections, links, flow, refresher, background, landing, verify, writes, events, webhooks },
     close: async () => {
       await proxy.close();
       await upstream.close();

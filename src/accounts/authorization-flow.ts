@@ -17,6 +17,7 @@ import {
   randomToken,
   type Store,
 } from '../store/index.js';
+import type { CompleteGrant } from './complete-grant.js';
 import { redirectUriFor } from './redirect-uri.js';
 import { grantTokenSet, timingFrom } from './refresh/index.js';
 
@@ -37,6 +38,17 @@ export interface StartResult {
 export interface CallbackResult {
   connection: Connection;
   account: ConnectedAccount;
+  /** The app's user_verify_url (with auth_request_id and state) when the user must be verified. */
+  redirectTo: string | null;
+}
+
+/** A link token as issued (`randomToken(32)`); anything else is refused before a lookup. */
+export const LINK_TOKEN = /^[A-Za-z0-9_-]{20,200}$/;
+
+export function linkRefusal(reason: 'used' | 'expired' | 'not_found'): AppError {
+  return new AppError(
+    reason === 'used' ? 'AUTH_LINK_USED' : reason === 'expired' ? 'AUTH_LINK_EXPIRED' : 'AUTH_LINK_INVALID',
+  );
 }
 
 export const COOKIE_PATH = '/sso/v1/oauth/';
@@ -46,16 +58,17 @@ export const cookieNameFor = (state: string) =>
     .replace(/[^A-Za-z0-9]/g, 'x')}`;
 
 /**
- * Opening a link and finishing at the callback. Each check that fails ends in an AppError and
- * leaves the connected account exactly as it was; the link, then the state, are each usable once.
+ * Continuing from a link's landing page into the provider's OAuth flow, and finishing at the
+ * callback. Each check that fails ends in an AppError and leaves the connected account exactly as
+ * it was; the link, then the state, are each usable once. The grant is handed to `complete`
+ * (stored now, or parked for user verification).
  */
 export function createAuthorizationFlow(deps: {
   store: Store;
   config: Config;
   tokens: Pick<TokenClient, 'exchangeCode'>;
   log: Logger;
-  /** Told when a grant is stored, with its background refresh due time. */
-  granted?: (dueAt: number | null) => void;
+  complete: CompleteGrant;
 }) {
   const { store, config, tokens, log } = deps;
   const timing = timingFrom(config);
@@ -70,7 +83,7 @@ export function createAuthorizationFlow(deps: {
 
   return {
     async start(linkToken: string, now = Date.now()): Promise<StartResult> {
-      if (!/^[A-Za-z0-9_-]{20,200}$/.test(linkToken)) throw new AppError('AUTH_LINK_INVALID');
+      if (!LINK_TOKEN.test(linkToken)) throw new AppError('AUTH_LINK_INVALID');
       const state = createState();
       const browserSecret = randomToken(32);
       const pkce = await createPkcePair();
@@ -85,15 +98,10 @@ export function createAuthorizationFlow(deps: {
       });
       if (!redeemed.ok) {
         log.warn({ reason: redeemed.reason }, 'authorization link refused');
-        throw new AppError(
-          redeemed.reason === 'used'
-            ? 'AUTH_LINK_USED'
-            : redeemed.reason === 'expired'
-              ? 'AUTH_LINK_EXPIRED'
-              : 'AUTH_LINK_INVALID',
-        );
+        throw linkRefusal(redeemed.reason);
       }
       const { account, connection } = await load(redeemed.request.connectedAccountId);
+      if (getProvider(connection.provider).auth.type !== 'oauth2') throw new AppError('AUTH_LINK_INVALID');
       const endpoints = resolveEndpoints(connection, getProvider(connection.provider));
       const redirectUrl = buildAuthorizeUrl({
         endpoints,
@@ -166,11 +174,9 @@ export function createAuthorizationFlow(deps: {
         throw new AppError('OAUTH_TOKEN_EXCHANGE_FAILED', undefined, { cause: err });
       }
       const tokenSet = grantTokenSet(granted, connection, now, timing);
-      await store.accounts.storeGrant(account.id, tokenSet, 'ACTIVE', now);
-      deps.granted?.(tokenSet.refreshDueAt ?? null);
-      log.info({ accountId: account.id, connection: connection.name }, 'connected account authorized');
-      const updated = await store.accounts.getById(account.id);
-      return { connection, account: updated ?? account };
+      const grant = { kind: 'oauth' as const, tokens: tokenSet };
+      const done = await deps.complete({ request, account, connection, grant, now });
+      return { connection, account: done.account, redirectTo: done.redirectTo };
     },
   };
 }

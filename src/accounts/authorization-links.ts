@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { Config } from '../config/config.js';
 import { AppError } from '../errors/index.js';
+import { accountEvent } from '../events/account-events.js';
+import { type EventSink, NO_EVENTS } from '../events/recorder.js';
 import type { Logger } from '../log/logger.js';
-import { hashSecret, randomToken, type Store } from '../store/index.js';
+import { type Connection, hashSecret, type NewEvent, randomToken, type Store } from '../store/index.js';
 import { type AccountLookup, accountRefSchema } from './account-lookup.js';
 import { parseOrThrow } from './connection-input.js';
 
@@ -22,30 +24,61 @@ export interface AuthorizationLink {
   connectedAccountId: string;
 }
 
+/** Who asks for the link, and may they use the connection (scope checks live in the API layer). */
+export interface LinkIssuer {
+  clientId: string | null;
+  authorize?(connection: Connection): void;
+}
+
+function checkVerifyUrl(raw: string | undefined): string | null {
+  if (!raw) return null;
+  try {
+    const u = new URL(raw);
+    if (u.username || u.password || u.hash) throw new Error('credentials or fragment');
+    return u.toString();
+  } catch {
+    throw new AppError(
+      'INVALID_ARGUMENT',
+      'user_verify_url: must be an absolute http(s) URL without credentials or fragment',
+      {
+        details: {
+          field_violations: [{ field: 'user_verify_url', description: 'must be an absolute http(s) URL' }],
+        },
+      },
+    );
+  }
+}
+
 /**
  * Authorization ("magic") links: upserts the connected account (PENDING_AUTH when new; an existing
- * account keeps its status and tokens until the user completes the new authorization) and returns a
- * single-use link `<PUBLIC_URL>/connect/<token>`. Only the token's hash is stored.
+ * account keeps its status and tokens until the user completes the new authorization — which
+ * re-authorizes it and keeps its id) and returns a single-use link `<PUBLIC_URL>/connect/<token>`.
+ * Only the token's hash is stored. With `userVerifyUrl` the app must verify the user afterwards;
+ * LATCHKEY_USER_VERIFICATION=required makes it mandatory.
  */
 export function createAuthorizationLinks(deps: {
   store: Store;
   config: Config;
   lookup: AccountLookup;
   log: Logger;
+  events?: EventSink;
 }) {
   const { store, config, lookup, log } = deps;
+  const events = deps.events ?? NO_EVENTS;
 
-  async function existingAccount(id: string): Promise<string> {
+  async function existingAccount(id: string, issuer: LinkIssuer) {
     const { account, connection } = await lookup.resolve({ id });
+    issuer.authorize?.(connection);
     if (!connection.enabled) throw new AppError('CONNECTION_DISABLED');
-    return account.id;
+    return { account, connection, created: false };
   }
 
-  async function upsertAccount(req: z.output<typeof linkRequestSchema>, now: number): Promise<string> {
+  async function upsertAccount(req: z.output<typeof linkRequestSchema>, issuer: LinkIssuer, now: number) {
     if (!req.connectionName || !req.identifier) {
       throw new AppError('INVALID_ARGUMENT', 'connector (connection name) and identifier are required.');
     }
     const connection = await lookup.connectionByName(req.connectionName);
+    issuer.authorize?.(connection);
     if (!connection.enabled) throw new AppError('CONNECTION_DISABLED');
     const { account, created } = await store.accounts.upsertPending(
       {
@@ -58,34 +91,61 @@ export function createAuthorizationLinks(deps: {
     );
     if (created)
       log.info({ accountId: account.id, connection: connection.name }, 'connected account created');
-    return account.id;
+    return { account, connection, created };
   }
 
   return {
-    async create(raw: LinkRequest, now = Date.now()): Promise<AuthorizationLink> {
+    async create(
+      raw: LinkRequest,
+      now = Date.now(),
+      issuer: LinkIssuer = { clientId: null },
+    ): Promise<AuthorizationLink> {
       const req = parseOrThrow(linkRequestSchema, raw);
-      if (req.userVerifyUrl) {
+      const userVerifyUrl = checkVerifyUrl(req.userVerifyUrl);
+      if (!userVerifyUrl && config.userVerification === 'required') {
         throw new AppError(
-          'UNIMPLEMENTED',
-          'user_verify_url (custom user verification) is not supported yet.',
+          'INVALID_ARGUMENT',
+          'user_verify_url: is required (this server has LATCHKEY_USER_VERIFICATION=required)',
+          { details: { field_violations: [{ field: 'user_verify_url', description: 'value is required' }] } },
         );
       }
-      const accountId = req.id ? await existingAccount(req.id) : await upsertAccount(req, now);
+      const { account, connection, created } = req.id
+        ? await existingAccount(req.id, issuer)
+        : await upsertAccount(req, issuer, now);
       const token = randomToken(32);
       const expiresAt = now + config.authLinkTtlSec * 1000;
       await store.authRequests.create({
-        connectedAccountId: accountId,
+        connectedAccountId: account.id,
         linkHash: hashSecret(token),
         linkExpiresAt: expiresAt,
-        appState: req.state ?? null,
-        userVerifyUrl: null,
+        appState: req.state || null,
+        userVerifyUrl,
+        createdBy: issuer.clientId,
         now,
       });
-      log.info({ accountId }, 'authorization link issued');
+      const list: NewEvent[] = created
+        ? [accountEvent('connected_account.created', account, connection, {}, now)]
+        : [];
+      list.push(
+        accountEvent(
+          'connected_account.magic_link_generated',
+          account,
+          connection,
+          {
+            more: {
+              expires_at: new Date(expiresAt).toISOString(),
+              user_verification: userVerifyUrl !== null,
+            },
+          },
+          now,
+        ),
+      );
+      await events.emit(list);
+      log.info({ accountId: account.id, verify: userVerifyUrl !== null }, 'authorization link issued');
       return {
         link: `${config.publicUrl}/connect/${token}`,
         expiry: new Date(expiresAt),
-        connectedAccountId: accountId,
+        connectedAccountId: account.id,
       };
     },
   };

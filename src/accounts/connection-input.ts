@@ -9,10 +9,15 @@ const httpUrl = z
   .refine((u) => !new URL(u).username && !new URL(u).password, 'must not contain credentials')
   .refine((u) => !new URL(u).hash, 'must not contain a fragment');
 
+/** An HTTP header name (RFC 7230 token) or a query parameter name, for where an API key goes. */
+const headerName = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,100}$/, 'must be a header name');
+const queryName = z.string().regex(/^[A-Za-z0-9_.~-]{1,100}$/, 'must be a query parameter name');
+
 export const connectionInputSchema = z.strictObject({
   name: z.string().regex(CONNECTION_NAME, 'letters, digits, "_", ":", "-" and spaces; 1–400 characters'),
   provider: z.string().min(1),
-  clientId: z.string().min(1, 'is required').max(1024),
+  /** Required for OAuth providers; meaningless for static-credential ones. */
+  clientId: z.string().min(1, 'is required').max(1024).optional(),
   clientSecret: z.string().max(4096).nullable().optional(),
   scopes: z.array(z.string()).optional(),
   authorizeUrl: httpUrl.nullable().optional(),
@@ -21,6 +26,16 @@ export const connectionInputSchema = z.strictObject({
   pkce: z.boolean().nullable().optional(),
   clientAuth: z.enum(['basic', 'post', 'none']).nullable().optional(),
   enabled: z.boolean().optional(),
+  /** RFC 7009 revocation endpoint (disconnect/delete revoke the grant there). */
+  revokeUrl: httpUrl.nullable().optional(),
+  /** custom-api-key: the header carrying the key (default X-API-Key), an optional value prefix, or a query parameter instead. */
+  apiKeyHeader: headerName.optional(),
+  apiKeyPrefix: z
+    .string()
+    .max(100)
+    .regex(/^[\x20-\x7e]*$/, 'must be printable ASCII')
+    .optional(),
+  apiKeyQuery: queryName.optional(),
 });
 
 export type ConnectionInput = z.infer<typeof connectionInputSchema>;

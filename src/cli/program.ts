@@ -6,6 +6,7 @@ import { demoCommand } from './commands/demo.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
 import { logsCommand } from './commands/logs.js';
 import { serveCommand } from './commands/serve.js';
+import { webhooksCommand } from './commands/webhooks.js';
 
 export function buildProgram(): Command {
   const program = new Command('latchkey')
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   program.addCommand(accountsCommand());
   program.addCommand(demoCommand());
   program.addCommand(logsCommand());
+  program.addCommand(webhooksCommand());
   registerEmulatorCommand(program);
   return program;
 }

@@ -14,14 +14,19 @@ function everyCommand(cmd: Command, fn: (c: Command) => void): void {
  * `inProcess`: commander reports parse errors and --help by throwing instead of exiting the process
  * (tests run commands this way; src/main.ts exits with the code).
  */
-export async function runCommand(argv: string[], opts: { inProcess?: boolean } = {}): Promise<number> {
+export async function runCommand(
+  argv: string[],
+  opts: { inProcess?: boolean /** Tests: throw the error instead of printing it. */; rethrow?: boolean } = {},
+): Promise<number> {
   const program = buildProgram();
   if (opts.inProcess) everyCommand(program, (c) => c.exitOverride());
   try {
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.code === 'commander.helpDisplayed' ? 0 : err.exitCode;
+    if (err instanceof CommanderError && err.code === 'commander.helpDisplayed') return 0;
+    if (opts.rethrow) throw err;
+    if (err instanceof CommanderError) return err.exitCode;
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
       return 2;

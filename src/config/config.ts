@@ -30,6 +30,13 @@ export interface Config {
   readonly allowHttpProviders: 'loopback' | 'always';
   readonly refresh: RefreshConfig;
   readonly database: DatabaseConfig;
+  /** `required`: every authorization link must carry a user_verify_url (Scalekit's custom user verification). */
+  readonly userVerification: 'optional' | 'required';
+  /** How long after the user authorized the app may verify them (VerifyConnectedAccountUser). */
+  readonly userVerifyTtlSec: number;
+  readonly webhooks: WebhookConfig;
+  /** Events (and finished webhook deliveries) older than this are deleted. */
+  readonly eventRetentionMs: number;
   /** How long SIGTERM lets requests, streams and refreshes finish before exiting. */
   readonly shutdownGraceMs: number;
   /** Connection hygiene of the one port (src/http/listener.ts, docs/security.md). */
@@ -61,6 +68,23 @@ export interface RefreshConfig {
   readonly idleMarginMs: number;
   /** Access tokens of accounts used within this window are renewed ahead of expiry. */
   readonly recentUseMs: number;
+}
+
+/** Webhook delivery (docs/webhooks.md). Durations in milliseconds. */
+export interface WebhookConfig {
+  /** The dispatcher runs in `serve` (never in CLI commands). */
+  readonly enabled: boolean;
+  /** One delivery attempt may take this long. */
+  readonly timeoutMs: number;
+  readonly concurrency: number;
+  /** Backoff between attempts: from min, doubling, capped at max (±20 %); given up after `retryForMs`. */
+  readonly retryMinMs: number;
+  readonly retryMaxMs: number;
+  readonly retryForMs: number;
+  /** Longest sleep between queue scans (deliveries recorded in this process wake it at once). */
+  readonly scanIntervalMs: number;
+  /** http:// receiver URLs: loopback hosts only, or always. */
+  readonly allowHttp: 'loopback' | 'always';
 }
 
 export interface DatabaseConfig {
@@ -163,6 +187,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       acquireTimeoutMs: ms(e.LATCHKEY_DB_ACQUIRE_TIMEOUT),
       startupTimeoutMs: ms(e.LATCHKEY_DB_STARTUP_TIMEOUT),
     }),
+    userVerification: e.LATCHKEY_USER_VERIFICATION,
+    userVerifyTtlSec: e.LATCHKEY_USER_VERIFY_TTL,
+    webhooks: Object.freeze({
+      enabled: e.LATCHKEY_WEBHOOKS === 'on',
+      timeoutMs: ms(e.LATCHKEY_WEBHOOK_TIMEOUT),
+      concurrency: e.LATCHKEY_WEBHOOK_CONCURRENCY,
+      retryMinMs: ms(e.LATCHKEY_WEBHOOK_RETRY_MIN),
+      retryMaxMs: ms(Math.max(e.LATCHKEY_WEBHOOK_RETRY_MAX, e.LATCHKEY_WEBHOOK_RETRY_MIN)),
+      retryForMs: ms(e.LATCHKEY_WEBHOOK_RETRY_FOR),
+      scanIntervalMs: ms(e.LATCHKEY_WEBHOOK_INTERVAL),
+      allowHttp: e.LATCHKEY_ALLOW_HTTP_WEBHOOKS,
+    }),
+    eventRetentionMs: e.LATCHKEY_EVENT_RETENTION * 1000,
     shutdownGraceMs: ms(e.LATCHKEY_SHUTDOWN_GRACE),
     http: Object.freeze({
       maxConnections: e.LATCHKEY_MAX_CONNECTIONS,

@@ -68,6 +68,17 @@ export const envSchema = z
     LATCHKEY_REQUEST_TIMEOUT: duration(120),
     LATCHKEY_H2_MAX_STREAMS: count(100),
     LATCHKEY_TOOL_LOG_RETENTION: seconds(30 * 86400),
+    LATCHKEY_USER_VERIFICATION: z.enum(['optional', 'required']).default('optional'),
+    LATCHKEY_USER_VERIFY_TTL: seconds(600),
+    LATCHKEY_WEBHOOKS: z.enum(['on', 'off']).default('on'),
+    LATCHKEY_WEBHOOK_TIMEOUT: duration(10),
+    LATCHKEY_WEBHOOK_CONCURRENCY: count(4),
+    LATCHKEY_WEBHOOK_RETRY_MIN: duration(5),
+    LATCHKEY_WEBHOOK_RETRY_MAX: duration(7200),
+    LATCHKEY_WEBHOOK_RETRY_FOR: duration(86400),
+    LATCHKEY_WEBHOOK_INTERVAL: duration(5),
+    LATCHKEY_ALLOW_HTTP_WEBHOOKS: z.enum(['loopback', 'always']).default('loopback'),
+    LATCHKEY_EVENT_RETENTION: seconds(30 * 86400),
     LATCHKEY_ALLOW_HTTP_PROVIDERS: z
       .enum(['loopback', 'always'])
       .default('loopback')

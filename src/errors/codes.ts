@@ -89,6 +89,22 @@ export const ERROR_TABLE = {
     grpc: Code.FailedPrecondition,
     message: 'This authorization link has already been used.',
   },
+  VERIFICATION_NOT_FOUND: {
+    http: 404,
+    grpc: Code.NotFound,
+    message:
+      'No authorization awaits verification with that auth_request_id (unknown, already used or expired).',
+  },
+  VERIFICATION_IDENTIFIER_MISMATCH: {
+    http: 403,
+    grpc: Code.PermissionDenied,
+    message: 'The identifier does not match the user this authorization was issued for; it was discarded.',
+  },
+  LINK_FORM_INVALID: {
+    http: 403,
+    grpc: Code.PermissionDenied,
+    message: 'The form could not be verified; open the authorization link again in this browser.',
+  },
   OAUTH_STATE_INVALID: {
     http: 400,
     grpc: Code.InvalidArgument,
@@ -125,6 +141,11 @@ export const ERROR_TABLE = {
     grpc: Code.Internal,
     message: 'The tool failed at the provider.',
     mirrorsProviderStatus: true,
+  },
+  WEBHOOK_DELIVERY_FAILED: {
+    http: 502,
+    grpc: Code.Unavailable,
+    message: 'The webhook receiver did not accept the message.',
   },
   DATABASE_UNAVAILABLE: {
     http: 503,

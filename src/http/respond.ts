@@ -4,9 +4,11 @@ import { type AppError, gatewayErrorBody } from '../errors/index.js';
 import type { HttpResponse } from './types.js';
 
 /** Headers on every HTML page Latchkey renders: no scripts, no framing, no referrer, no caching. */
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+const cspWith = (formTargets: string[]) => `${CSP}; form-action ${["'self'", ...formTargets].join(' ')}`;
+
 export const HTML_SECURITY_HEADERS: Readonly<OutgoingHttpHeaders> = Object.freeze({
-  'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'",
+  'content-security-policy': cspWith([]),
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
@@ -55,16 +57,26 @@ export function sendJson(
   );
 }
 
+/**
+ * An HTML page with the security headers (which `headers` cannot override). `formTargets`: origins
+ * a form on the page may submit to or be redirected to after submitting, besides 'self' (browsers
+ * apply `form-action` to the redirect that follows a POST, e.g. on to the provider's consent page).
+ */
 export function sendHtml(
   res: HttpResponse,
   status: number,
   html: string,
   headers: OutgoingHttpHeaders = {},
+  formTargets: string[] = [],
 ): void {
+  const security =
+    formTargets.length === 0
+      ? HTML_SECURITY_HEADERS
+      : { ...HTML_SECURITY_HEADERS, 'content-security-policy': cspWith(formTargets) };
   sendRaw(
     res,
     status,
-    { 'content-type': 'text/html; charset=utf-8', ...headers, ...HTML_SECURITY_HEADERS },
+    { 'content-type': 'text/html; charset=utf-8', ...headers, ...security },
     Buffer.from(html, 'utf8'),
   );
 }

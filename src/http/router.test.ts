@@ -17,6 +17,8 @@ router.add('GET', '/sso/v1/oauth/:connectionId/callback', echo('callback'));
 router.add('*', '/proxy/*', echo('proxy'));
 router.add('*', '/proxy/special/*', echo('proxy-special'));
 router.add('post', '/oauth/token', echo('token'));
+router.add('POST', '/accounts/:id:disconnect', echo('disconnect'));
+router.add('POST', '/accounts/-:disconnect', echo('disconnect-body'));
 router.add('GET', '/boom', async () => {
   throw new Error('handler failed');
 });
@@ -86,6 +88,17 @@ describe('createRouter', () => {
     expect((await rawRequest('GET', '/connect/')).status).toBe(404);
     expect((await rawRequest('GET', '/connect/%E0%A4%A')).status).toBe(404);
     expect((await rawRequest('GET', '/connect/a/b')).status).toBe(404);
+  });
+
+  it('matches a param with a literal suffix (grpc-gateway `{id}:verb`), exact routes first', async () => {
+    expect((await rawRequest('POST', '/accounts/ca_1%3Ax:disconnect')).body).toEqual({
+      route: 'disconnect',
+      params: { id: 'ca_1:x' },
+    });
+    expect((await rawRequest('POST', '/accounts/-:disconnect')).body.route).toBe('disconnect-body');
+    expect((await rawRequest('POST', '/accounts/:disconnect')).status).toBe(404);
+    expect((await rawRequest('POST', '/accounts/ca_1:delete')).status).toBe(404);
+    expect((await rawRequest('POST', '/accounts/ca_1')).status).toBe(404);
   });
 
   it('gives prefix routes the raw remainder, query included, undecoded', async () => {

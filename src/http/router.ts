@@ -3,7 +3,9 @@ import type { HttpRequest, HttpResponse, RouteHandler } from './types.js';
 /**
  * A small path router. Three pattern forms:
  *  - exact:  `/keys`
- *  - params: `/connect/:token`, `/sso/v1/oauth/:connectionId/callback` (values percent-decoded)
+ *  - params: `/connect/:token`, `/sso/v1/oauth/:connectionId/callback` (values percent-decoded);
+ *    a param may end in a literal suffix, grpc-gateway style: `/accounts/:id:disconnect` matches
+ *    `/accounts/ca_1:disconnect` with `id` = `ca_1`
  *  - prefix: `/proxy/*` matches `/proxy/` + anything; `params['*']` is the raw remainder of
  *    `req.url`, query string included, neither decoded nor normalised.
  * Matching uses the raw path (before `?`) of origin-form targets only. Exact routes win over
@@ -18,7 +20,7 @@ export interface Router {
 
 interface SegmentRoute {
   method: string;
-  segments: Array<{ literal: string } | { param: string }>;
+  segments: Array<{ literal: string } | { param: string; suffix: string }>;
   handler: RouteHandler;
 }
 
@@ -40,7 +42,13 @@ function parsePattern(pattern: string): SegmentRoute['segments'] {
   return pattern
     .slice(1)
     .split('/')
-    .map((part) => (part.startsWith(':') && part.length > 1 ? { param: part.slice(1) } : { literal: part }));
+    .map((part) => {
+      if (!part.startsWith(':') || part.length < 2) return { literal: part };
+      const colon = part.indexOf(':', 1);
+      return colon === -1
+        ? { param: part.slice(1), suffix: '' }
+        : { param: part.slice(1, colon), suffix: part.slice(colon) };
+    });
 }
 
 /** Percent-decodes one path segment; undefined when it is malformed. */
@@ -62,8 +70,8 @@ function matchSegments(route: SegmentRoute, parts: string[]): Record<string, str
       if (seg.literal !== part) return undefined;
       continue;
     }
-    if (part === '') return undefined;
-    const value = decodeSegment(part);
+    if (part.length <= seg.suffix.length || !part.endsWith(seg.suffix)) return undefined;
+    const value = decodeSegment(seg.suffix ? part.slice(0, -seg.suffix.length) : part);
     if (value === undefined) return undefined;
     params[seg.param] = value;
   }

@@ -19,6 +19,10 @@ export const REDACT_PATHS = [
   'req.headers.cookie',
   '*.code_verifier',
   '*.codeVerifier',
+  '*.credentials',
+  '*.api_key',
+  '*.apiKey',
+  '*.webhook_secret',
 ];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {

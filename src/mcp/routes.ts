@@ -85,7 +85,7 @@ export function createMcpRoutes(deps: McpRouteDeps) {
       if (err instanceof AppError) throw err;
       throw new AppError('INVALID_ARGUMENT', 'The request body is not valid JSON.');
     }
-    const minted = await tokens.mint(body, principal.clientId);
+    const minted = await tokens.mint(body, principal);
     log.info({ mcpTokenId: minted.token.id, clientId: principal.clientId }, 'MCP token minted');
     sendJson(
       res,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CONNECTION_NAME, parseOrThrow } from '../accounts/connection-input.js';
+import { requireScope } from '../api/auth/scopes.js';
+import type { Principal } from '../api/auth/token-issuer.js';
 import type { Config } from '../config/config.js';
 import { AppError } from '../errors/index.js';
 import { hasControlChar } from '../shared/chars.js';
@@ -41,10 +43,18 @@ export function createMcpTokens(deps: {
   return {
     mcpUrl,
 
-    async mint(raw: unknown, clientId: string | null, now = Date.now()): Promise<MintedToken> {
+    /**
+     * `client` null = minted by the operator (CLI). A client limited to named connections gets a
+     * token limited to them: the names it asks for must be among them, and no names means all of them.
+     */
+    async mint(raw: unknown, client: Principal | null, now = Date.now()): Promise<MintedToken> {
       const req = parseOrThrow(mintRequestSchema, raw);
-      const names = [...new Set(req.connection_names ?? [])];
-      // scope check (issue 6): the minting API client needs the `tools` scope, limited to `names` when it names connections.
+      let names = [...new Set(req.connection_names ?? [])];
+      if (client) {
+        requireScope(client, 'tools');
+        for (const name of names) requireScope(client, 'tools', name);
+        if (client.connections !== null && names.length === 0) names = [...client.connections];
+      }
       const known = new Set((await store.connections.list()).map((c) => c.name));
       const missing = names.find((n) => !known.has(n));
       if (missing) throw new AppError('CONNECTION_NOT_FOUND', `No connection named "${missing}".`);
@@ -54,7 +64,7 @@ export function createMcpTokens(deps: {
       const ttl = req.expires_in ?? MCP_TOKEN_TTL.default;
       const { token, secret } = await store.mcpTokens.create(
         {
-          clientId,
+          clientId: client?.clientId ?? null,
           identifier: req.identifier,
           organizationId: req.organization_id ?? '',
           userId: req.user_id ?? '',

@@ -133,6 +133,37 @@ export function createTokenClient(opts: TokenClientOptions) {
       }
     },
 
+    /**
+     * RFC 7009: asks the provider to revoke a token (the refresh token revokes the whole grant at
+     * most providers). Failures leave as OAuthGrantError / OAuthTransportError like the others.
+     */
+    async revoke(input: {
+      endpoints: OAuthEndpoints;
+      credentials: OAuthClientCredentials;
+      revokeUrl: string;
+      token: string;
+      tokenTypeHint: 'refresh_token' | 'access_token';
+    }): Promise<void> {
+      const { endpoints, credentials } = input;
+      const client: oauth.Client = { client_id: credentials.clientId };
+      const server = { ...as(endpoints), revocation_endpoint: input.revokeUrl };
+      try {
+        const response = await oauth.revocationRequest(
+          server,
+          client,
+          clientAuthFor(endpoints.clientAuth, credentials.clientSecret),
+          input.token,
+          {
+            ...requestOptions({ ...endpoints, tokenUrl: input.revokeUrl }, opts, agent),
+            additionalParameters: { token_type_hint: input.tokenTypeHint },
+          },
+        );
+        await oauth.processRevocationResponse(response);
+      } catch (err) {
+        throw translateOAuthError(err);
+      }
+    },
+
     /** Closes the pooled connections to token endpoints. */
     close: () => agent.close(),
   };

@@ -4,6 +4,7 @@ import type { ProviderDefinition } from './types.js';
 export const airtable: ProviderDefinition = {
   key: 'airtable',
   displayName: 'Airtable',
+  auth: { type: 'oauth2' },
   authorizeUrl: 'https://airtable.com/oauth2/v1/authorize',
   tokenUrl: 'https://airtable.com/oauth2/v1/token',
   apiBaseUrl: 'https://api.airtable.com',

@@ -4,6 +4,7 @@ import type { ProviderDefinition } from './types.js';
 export const customOAuth2: ProviderDefinition = {
   key: 'custom-oauth2',
   displayName: 'Custom OAuth 2.0',
+  auth: { type: 'oauth2' },
   authorizeUrl: '',
   tokenUrl: '',
   apiBaseUrl: '',

@@ -1,4 +1,10 @@
 export { airtable } from './airtable.js';
 export { getProvider, listProviders } from './registry.js';
 export { normalizeScopes, splitScopes } from './scopes.js';
-export type { ProviderDefinition, ScopeDefinition } from './types.js';
+export type {
+  CredentialField,
+  ProviderAuth,
+  ProviderDefinition,
+  ScopeDefinition,
+  StaticPlacement,
+} from './types.js';

@@ -1,4 +1,4 @@
-import type { ClientAuth } from '../store/index.js';
+import type { ClientAuth, CredentialPlacement } from '../store/index.js';
 
 export interface ScopeDefinition {
   name: string;
@@ -7,6 +7,37 @@ export interface ScopeDefinition {
   tier: 'basic' | 'enterprise';
 }
 
+/** One credential a user types on the hosted form (or an app sends as `static_auth.details`). */
+export interface CredentialField {
+  /** The key in `static_auth.details`, e.g. `api_key`. */
+  key: string;
+  label: string;
+  /** Rendered as a password input; never shown back. */
+  secret: boolean;
+  help?: string;
+}
+
+/** How a static credential reaches the provider: a header, a query parameter, or HTTP Basic. */
+export type StaticPlacement =
+  | (CredentialPlacement & { field: string })
+  | { in: 'basic'; usernameField: string; passwordField: string };
+
+/**
+ * How accounts of a provider authenticate. `oauth2`: the authorization-code flow and its tokens
+ * (`Authorization: Bearer`). `static`: credentials the user types on Latchkey's hosted form (or
+ * the app sets), placed as the definition says — or, with `placement: 'connection'`, as each
+ * connection chooses (custom-api-key).
+ */
+export type ProviderAuth =
+  | { type: 'oauth2' }
+  | {
+      type: 'static';
+      /** What the SDK calls the authorization type: API_KEY, BEARER_TOKEN or BASIC_AUTH. */
+      kind: 'api_key' | 'bearer' | 'basic';
+      fields: CredentialField[];
+      placement: StaticPlacement | 'connection';
+    };
+
 /**
  * A third-party API described as data. Core code reads these fields and never branches on a
  * provider's key; a quirk becomes a field here.
@@ -14,6 +45,9 @@ export interface ScopeDefinition {
 export interface ProviderDefinition {
   key: string;
   displayName: string;
+  auth: ProviderAuth;
+  /** RFC 7009 token revocation endpoint (disconnect and delete revoke there); none when absent. */
+  revokeUrl?: string;
   /** Empty for providers whose URLs each connection must give (custom-oauth2). */
   authorizeUrl: string;
   tokenUrl: string;

@@ -1,12 +1,15 @@
+import { requireScope } from '../api/auth/scopes.js';
 import { toAppError } from '../errors/index.js';
 import { sendAppError } from '../http/respond.js';
 import type { HttpRequest, HttpResponse } from '../http/types.js';
 import { resolveEndpoints } from '../oauth/index.js';
 import { getProvider } from '../providers/index.js';
+import { staticAuthOf } from '../providers/static-auth.js';
 import { createLastUsedRecorder } from './last-used.js';
 import { buildTarget } from './steps/build-target.js';
 import { watchClient } from './steps/client-abort.js';
 import { parseTarget } from './steps/parse-target.js';
+import { credentialFor } from './steps/provider-auth.js';
 import { inspectBody, prepareBody } from './steps/request-body.js';
 import { readAccountHeaders, selectAccount } from './steps/select-account.js';
 import { sendUpstream, type UpstreamCall } from './steps/send-upstream.js';
@@ -17,12 +20,14 @@ import { callWithUserToken } from './user-token-call.js';
 
 /**
  * `/proxy/*`: the app's call, made on behalf of one of its users. Reads top to bottom:
- *  1. authenticate the app's bearer;
+ *  1. authenticate the app's bearer; it needs the `proxy` scope;
  *  2. parse the raw target (path rules) — before any lookup or upstream call;
  *  3. read connection_name + identifier and the body's declared size;
- *  4. select the connected account and ensure a fresh user token;
- *  5. build the upstream URL (never leaving the provider's origin) and prepare the body;
- *  6. send; on a provider 401 with a replayable body, refresh once and retry once;
+ *  4. select the connected account (on a connection the client may use) and ensure a fresh token;
+ *  5. build the upstream URL (never leaving the provider's origin) with the user's credential as
+ *     the provider definition says (bearer token, API key header or query parameter, Basic) and
+ *     prepare the body;
+ *  6. send; on a provider 401 to an OAuth token with a replayable body, refresh once and retry once;
  *  7. mark the account used, then stream the provider's response back unchanged.
  * Latchkey's own failures get the gateway error body + `x-latchkey-error`.
  */
@@ -33,19 +38,23 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
   const touch = createLastUsedRecorder(deps.store, log);
 
   async function proxy(req: HttpRequest, res: HttpResponse, signal: AbortSignal): Promise<void> {
-    await deps.authenticate(req.headers.authorization);
+    const principal = await deps.authenticate(req.headers.authorization);
+    requireScope(principal, 'proxy');
     const target = parseTarget(req.url);
     const ref = readAccountHeaders(req.rawHeaders);
     const shape = inspectBody(req, config.proxyMaxBodyBytes);
 
     const { connection, account } = await selectAccount(deps.lookup, ref);
+    requireScope(principal, 'proxy', connection.name);
     // Token first (an unusable account is refused before the body is read); the call below re-checks cheaply.
     const ready = await deps.refresher.ensureFresh(account, connection);
 
-    const { apiBaseUrl } = resolveEndpoints(connection, getProvider(connection.provider));
+    const provider = getProvider(connection.provider);
+    const { apiBaseUrl } = resolveEndpoints(connection, provider);
+    const credential = credentialFor(ready, connection, provider);
     const call: UpstreamCall = {
       dispatcher,
-      target: buildTarget(apiBaseUrl, target),
+      target: buildTarget(apiBaseUrl, target, credential.query),
       method: req.method ?? 'GET',
       rawHeaders: req.rawHeaders,
       body: await prepareBody(req, shape, config.proxyMaxBodyBytes),
@@ -53,13 +62,16 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       timeoutMs: config.proxyTimeoutMs,
     };
 
+    // OAuth: one retry with a renewed token on a provider 401; a static credential is sent once.
     const {
       account: fresh,
       response,
       retried,
-    } = await callWithUserToken(deps.refresher, ready, connection, (token) => sendUpstream(call, token), {
-      replayable: call.body.replayable,
-    });
+    } = staticAuthOf(provider)
+      ? { account: ready, response: await sendUpstream(call, credential.headers), retried: false }
+      : await callWithUserToken(deps.refresher, ready, connection, (token) => sendUpstream(call, token), {
+          replayable: call.body.replayable,
+        });
 
     touch(account.id, Date.now(), deps.refresher.aheadDueAt?.(fresh));
     log.debug(

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { AccountLookup } from '../accounts/account-lookup.js';
 import type { TokenRefresher } from '../accounts/refresh/index.js';
+import type { Principal } from '../api/auth/token-issuer.js';
 import type { Config } from '../config/config.js';
 import type { RouteHandler } from '../http/types.js';
 import type { Logger } from '../log/logger.js';
@@ -9,7 +10,7 @@ import type { Store } from '../store/index.js';
 /** What the /proxy pipeline needs from the rest of Latchkey. */
 export interface ProxyDeps {
   /** Verifies the app's bearer; throws AppError('UNAUTHENTICATED') when it is missing or invalid. */
-  authenticate(authorization: string | string[] | undefined): Promise<{ clientId: string }>;
+  authenticate(authorization: string | string[] | undefined): Promise<Principal>;
   lookup: Pick<AccountLookup, 'resolve'>;
   refresher: Pick<TokenRefresher, 'ensureFresh'> & Partial<Pick<TokenRefresher, 'aheadDueAt'>>;
   store: Pick<Store, 'accounts'>;

@@ -36,6 +36,10 @@ export interface ConnectedAccount {
   lastRefreshErrorAt: number | null;
   /** Why the account is in its status (e.g. the reason it became EXPIRED). */
   statusReason: string | null;
+  /** Static credentials (API key, bearer token, basic) of a static-auth connection, decrypted. */
+  credentials: Record<string, string> | null;
+  /** The SDK's `api_config`: a JSON object the app attached to the account. */
+  apiConfig: Record<string, unknown> | null;
 }
 
 export interface TokenSet {
@@ -51,7 +55,8 @@ export interface TokenSet {
 
 export type AccountRow = Selectable<ConnectedAccountsTable>;
 
-const aad = (id: string, col: 'access_token' | 'refresh_token') => `connected_accounts:${col}:${id}`;
+const aad = (id: string, col: 'access_token' | 'refresh_token' | 'credentials') =>
+  `connected_accounts:${col}:${id}`;
 
 /** Row ↔ domain mapping for connected accounts: decrypts on the way out, seals on the way in. */
 export function accountCodec(sealer: Sealer) {
@@ -82,7 +87,15 @@ export function accountCodec(sealer: Sealer) {
       lastRefreshError: r.last_refresh_error,
       lastRefreshErrorAt: r.last_refresh_error_at,
       statusReason: r.status_reason,
+      credentials: r.credentials_enc
+        ? (JSON.parse(sealer.open(r.credentials_enc, aad(r.id, 'credentials'))) as Record<string, string>)
+        : null,
+      apiConfig: r.api_config === null ? null : (JSON.parse(r.api_config) as Record<string, unknown>),
     }),
+
+    /** Static credentials sealed for this row (null clears them). */
+    credentialsColumn: (id: string, credentials: Record<string, string> | null) =>
+      credentials === null ? null : sealer.seal(JSON.stringify(credentials), aad(id, 'credentials')),
 
     /** The token columns of an UPDATE: sealed tokens bound to this row, expiries, scopes. */
     tokenColumns: (id: string, t: TokenSet, now: number) => ({

@@ -2,8 +2,16 @@ import { timingSafeEqual } from 'node:crypto';
 import { hashSecret, randomToken } from './crypto.js';
 import type { Db } from './db.js';
 import { newClientId } from './ids.js';
+import { DEFAULT_CLIENT_SCOPES_JSON } from './migrations/003-accounts-events-webhooks.js';
 
-export interface ApiClient {
+/** What an API client may do (api/auth/scopes.ts gives the scopes their meaning). */
+export interface ClientGrant {
+  scopes: string[];
+  /** Connection names the client may use; null = every connection. */
+  connections: string[] | null;
+}
+
+export interface ApiClient extends ClientGrant {
   id: string;
   name: string;
   createdAt: number;
@@ -23,7 +31,11 @@ type Row = {
   created_at: number;
   revoked_at: number | null;
   last_used_at: number | null;
+  scopes: string;
+  connections: string | null;
 };
+
+const COLUMNS = ['id', 'name', 'created_at', 'revoked_at', 'last_used_at', 'scopes', 'connections'] as const;
 
 const toClient = (r: Row): ApiClient => ({
   id: r.id,
@@ -31,13 +43,18 @@ const toClient = (r: Row): ApiClient => ({
   createdAt: r.created_at,
   revokedAt: r.revoked_at,
   lastUsedAt: r.last_used_at,
+  scopes: JSON.parse(r.scopes) as string[],
+  connections: r.connections === null ? null : (JSON.parse(r.connections) as string[]),
 });
 
 export function createApiClientRepo(db: Db) {
   return {
-    async create(name: string, now = Date.now()): Promise<CreatedApiClient> {
+    /** `grant` defaults to the default scopes on every connection. */
+    async create(name: string, now = Date.now(), grant?: ClientGrant): Promise<CreatedApiClient> {
       const id = newClientId();
       const secret = `lks_${randomToken(32)}`;
+      const scopes = grant ? JSON.stringify(grant.scopes) : DEFAULT_CLIENT_SCOPES_JSON;
+      const connections = grant?.connections ? JSON.stringify(grant.connections) : null;
       await db
         .insertInto('api_clients')
         .values({
@@ -47,15 +64,26 @@ export function createApiClientRepo(db: Db) {
           created_at: now,
           revoked_at: null,
           last_used_at: null,
+          scopes,
+          connections,
         })
         .execute();
-      return { client: { id, name, createdAt: now, revokedAt: null, lastUsedAt: null }, secret };
+      const client = toClient({
+        id,
+        name,
+        created_at: now,
+        revoked_at: null,
+        last_used_at: null,
+        scopes,
+        connections,
+      });
+      return { client, secret };
     },
 
     async list(): Promise<ApiClient[]> {
       const rows = await db
         .selectFrom('api_clients')
-        .select(['id', 'name', 'created_at', 'revoked_at', 'last_used_at'])
+        .select(COLUMNS)
         .orderBy('created_at')
         .orderBy('id')
         .execute();
@@ -63,12 +91,21 @@ export function createApiClientRepo(db: Db) {
     },
 
     async get(id: string): Promise<ApiClient | undefined> {
-      const row = await db
-        .selectFrom('api_clients')
-        .select(['id', 'name', 'created_at', 'revoked_at', 'last_used_at'])
+      const row = await db.selectFrom('api_clients').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+      return row ? toClient(row) : undefined;
+    },
+
+    /** Replaces what a client may do; false when there is no such client. */
+    async setGrant(id: string, grant: ClientGrant): Promise<boolean> {
+      const res = await db
+        .updateTable('api_clients')
+        .set({
+          scopes: JSON.stringify(grant.scopes),
+          connections: grant.connections ? JSON.stringify(grant.connections) : null,
+        })
         .where('id', '=', id)
         .executeTakeFirst();
-      return row ? toClient(row) : undefined;
+      return Number(res.numUpdatedRows) === 1;
     },
 
     /** Returns true when a live client was revoked now. */

@@ -21,6 +21,8 @@ export interface AuthRequest {
   appState: string | null;
   userVerifyUrl: string | null;
   createdAt: number;
+  /** The API client that issued the link (null: issued in-process, e.g. by a test or the CLI). */
+  createdBy: string | null;
 }
 
 export type LinkRedeemResult =
@@ -43,6 +45,7 @@ export function createAuthRequestRepo(db: Db, sealer: Sealer) {
     appState: r.app_state,
     userVerifyUrl: r.user_verify_url,
     createdAt: r.created_at,
+    createdBy: r.created_by,
   });
 
   const byLink = (linkHash: string) =>
@@ -55,6 +58,7 @@ export function createAuthRequestRepo(db: Db, sealer: Sealer) {
       linkExpiresAt: number;
       appState?: string | null;
       userVerifyUrl?: string | null;
+      createdBy?: string | null;
       now?: number;
     }): Promise<string> {
       const id = newId('ar');
@@ -74,9 +78,43 @@ export function createAuthRequestRepo(db: Db, sealer: Sealer) {
           app_state: input.appState ?? null,
           user_verify_url: input.userVerifyUrl ?? null,
           created_at: input.now ?? Date.now(),
+          created_by: input.createdBy ?? null,
         })
         .execute();
       return id;
+    },
+
+    /**
+     * What opening a link (a GET, which must never consume it) may show: the request while the
+     * link is unused and unexpired, else why not. Nothing is written.
+     */
+    async peekLink(linkHash: string, now = Date.now()): Promise<LinkRedeemResult> {
+      const row = await byLink(linkHash);
+      if (!row) return { ok: false, reason: 'not_found' };
+      if (row.link_used_at !== null) return { ok: false, reason: 'used' };
+      if (row.link_expires_at <= now) return { ok: false, reason: 'expired' };
+      return { ok: true, request: fromRow(row) };
+    },
+
+    /**
+     * Single use for links that open no OAuth session (hosted credential forms): marks the link
+     * used in one conditional UPDATE.
+     */
+    async consumeLink(linkHash: string, now = Date.now()): Promise<LinkRedeemResult> {
+      const existing = await byLink(linkHash);
+      if (!existing) return { ok: false, reason: 'not_found' };
+      const res = await db
+        .updateTable('auth_requests')
+        .set({ link_used_at: now, completed_at: now })
+        .where('id', '=', existing.id)
+        .where('link_used_at', 'is', null)
+        .where('link_expires_at', '>', now)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 1) return { ok: true, request: fromRow((await byLink(linkHash))!) };
+      return {
+        ok: false,
+        reason: existing.link_used_at !== null || existing.link_expires_at > now ? 'used' : 'expired',
+      };
     },
 
     /** Single use: marks the link used and opens the OAuth session in one conditional UPDATE. */

@@ -1,3 +1,4 @@
+import { createAccountLifecycleRepo } from './account-lifecycle.js';
 import {
   type AccountStatus,
   accountCodec,
@@ -80,9 +81,15 @@ export function createConnectedAccountRepo(db: Db, sealer: Sealer, dialect: Dial
       return { account, created: Number(res.numInsertedOrUpdatedRows ?? 0n) === 1 };
     },
 
-    async list(filter: { connectionId?: string; identifier?: string } = {}): Promise<ConnectedAccount[]> {
+    async list(
+      filter: { connectionId?: string; connectionIds?: string[]; identifier?: string } = {},
+    ): Promise<ConnectedAccount[]> {
       let q = db.selectFrom('connected_accounts').selectAll();
       if (filter.connectionId) q = q.where('connection_id', '=', filter.connectionId);
+      if (filter.connectionIds) {
+        if (filter.connectionIds.length === 0) return [];
+        q = q.where('connection_id', 'in', filter.connectionIds);
+      }
       if (filter.identifier) q = q.where('identifier', '=', filter.identifier);
       const rows = await q.orderBy('created_at').orderBy('id').execute();
       return rows.map(fromRow);
@@ -150,6 +157,7 @@ export function createConnectedAccountRepo(db: Db, sealer: Sealer, dialect: Dial
     },
 
     ...createRefreshStateRepo(db, codec, dialect),
+    ...createAccountLifecycleRepo(db, codec),
   };
   return repo;
 }

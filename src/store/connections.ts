@@ -5,6 +5,14 @@ import type { ConnectionsTable } from './schema.js';
 
 export type ClientAuth = 'basic' | 'post' | 'none';
 
+/**
+ * Where a static credential goes on a proxied request: a header (with an optional value prefix,
+ * e.g. `Bearer `) or a query parameter. Providers fix it; custom-api-key connections choose it.
+ */
+export type CredentialPlacement =
+  | { in: 'header'; name: string; prefix: string }
+  | { in: 'query'; name: string };
+
 /** A connection as stored. `clientSecret` is decrypted for internal use only — never serialize it. */
 export interface Connection {
   id: string;
@@ -19,11 +27,16 @@ export interface Connection {
   pkce: boolean | null;
   clientAuth: ClientAuth | null;
   enabled: boolean;
+  /** Static-credential placement chosen by this connection (custom-api-key); null = the provider's. */
+  authConfig: CredentialPlacement | null;
+  /** RFC 7009 revocation endpoint overriding the provider's; null = the provider's (or none). */
+  revokeUrl: string | null;
   createdAt: number;
   updatedAt: number;
 }
 
-export type NewConnection = Omit<Connection, 'id' | 'createdAt' | 'updatedAt'>;
+export type NewConnection = Omit<Connection, 'id' | 'createdAt' | 'updatedAt' | 'authConfig' | 'revokeUrl'> &
+  Partial<Pick<Connection, 'authConfig' | 'revokeUrl'>>;
 export type ConnectionPatch = Partial<Omit<Connection, 'id' | 'provider' | 'createdAt' | 'updatedAt'>>;
 
 const secretAad = (id: string) => `connections:client_secret:${id}`;
@@ -42,6 +55,8 @@ export function createConnectionRepo(db: Db, sealer: Sealer) {
     pkce: r.pkce === null ? null : r.pkce === 1,
     clientAuth: r.client_auth as ClientAuth | null,
     enabled: r.enabled === 1,
+    authConfig: r.auth_config === null ? null : (JSON.parse(r.auth_config) as CredentialPlacement),
+    revokeUrl: r.revoke_url,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   });
@@ -59,6 +74,9 @@ export function createConnectionRepo(db: Db, sealer: Sealer) {
     if (c.pkce !== undefined) cols.pkce = c.pkce === null ? null : c.pkce ? 1 : 0;
     if (c.clientAuth !== undefined) cols.client_auth = c.clientAuth;
     if (c.enabled !== undefined) cols.enabled = c.enabled ? 1 : 0;
+    if (c.authConfig !== undefined)
+      cols.auth_config = c.authConfig === null ? null : JSON.stringify(c.authConfig);
+    if (c.revokeUrl !== undefined) cols.revoke_url = c.revokeUrl;
     return cols;
   };
 
@@ -80,6 +98,8 @@ export function createConnectionRepo(db: Db, sealer: Sealer) {
         pkce: null,
         client_auth: null,
         enabled: 1,
+        auth_config: null,
+        revoke_url: null,
         ...toColumns(id, input),
       } satisfies ConnectionsTable;
       await db.insertInto('connections').values(row).execute();

@@ -2,8 +2,12 @@ import { randomBytes, randomInt } from 'node:crypto';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-/** `conn_…`, `ca_…`, `ar_…`, `exe_…` (tool executions), `mcp_…` (MCP tokens): prefix + 20 random lowercase alphanumerics (≤ 32 chars, as Scalekit's validators want). */
-export function newId(prefix: 'conn' | 'ca' | 'ar' | 'exe' | 'mcp'): string {
+/**
+ * `conn_…`, `ca_…`, `ar_…`, `exe_…` (tool executions), `mcp_…` (MCP tokens), `evt_…`, `whe_…`
+ * (webhook endpoint), `whd_…` (delivery): prefix + 20 random lowercase alphanumerics (≤ 32 chars,
+ * as Scalekit's validators want).
+ */
+export function newId(prefix: 'conn' | 'ca' | 'ar' | 'exe' | 'mcp' | 'evt' | 'whe' | 'whd'): string {
   const bytes = randomBytes(20);
   let out = `${prefix}_`;
   for (const b of bytes) out += ALPHABET[b % ALPHABET.length];
@@ -15,4 +19,13 @@ export function newClientId(): string {
   let digits = String(randomInt(1, 10));
   for (let i = 0; i < 17; i++) digits += String(randomInt(0, 10));
   return `skc_${digits}`;
+}
+
+/**
+ * `evt_…`: the event's time (base 36), its position in its batch, then randomness — so events
+ * written together in one millisecond list in the order they were recorded.
+ */
+export function newEventId(occurredAt: number, position: number): string {
+  const time = Math.max(0, Math.floor(occurredAt)).toString(36).padStart(9, '0');
+  return `evt_${time}${(position % 1296).toString(36).padStart(2, '0')}${newId('evt').slice(4, 13)}`;
 }

@@ -1,13 +1,17 @@
 import { createApiClientRepo } from './api-clients.js';
 import { createAuthRequestRepo } from './auth-requests.js';
+import { createVerificationRepo } from './auth-verification.js';
 import { createConnectedAccountRepo } from './connected-accounts.js';
 import { createConnectionRepo } from './connections.js';
 import type { Sealer } from './crypto.js';
 import type { OpenedDb } from './db.js';
+import { createEventRepo } from './events.js';
 import { createMcpTokenRepo } from './mcp-tokens.js';
 import { type OpenStoreOptions, openReadyDb } from './open.js';
 import { createSigningKeyRepo } from './signing-keys.js';
 import { createToolExecutionRepo } from './tool-executions.js';
+import { createWebhookDeliveryRepo } from './webhook-deliveries.js';
+import { createWebhookEndpointRepo } from './webhook-endpoints.js';
 
 export interface Store {
   readonly dialect: OpenedDb['dialect'];
@@ -19,6 +23,12 @@ export interface Store {
   readonly authRequests: ReturnType<typeof createAuthRequestRepo>;
   readonly toolExecutions: ReturnType<typeof createToolExecutionRepo>;
   readonly mcpTokens: ReturnType<typeof createMcpTokenRepo>;
+  readonly verifications: ReturnType<typeof createVerificationRepo>;
+  readonly events: ReturnType<typeof createEventRepo>;
+  readonly webhookEndpoints: ReturnType<typeof createWebhookEndpointRepo>;
+  readonly webhookDeliveries: ReturnType<typeof createWebhookDeliveryRepo>;
+  /** The stable `env_…` id of this database (events carry it). */
+  readonly environmentId: string;
   /** Id of the master key the store seals with (its check passed at open). */
   readonly keyId: string;
   /** Readiness: one cheap round trip within `timeoutMs` (default 2 s); throws DATABASE_UNAVAILABLE. */
@@ -40,6 +50,15 @@ export async function openStore(
 ): Promise<Store> {
   const opened = await openReadyDb(databaseUrl, sealer, options);
   const { db } = opened;
+  const env = await db
+    .selectFrom('latchkey_meta')
+    .select('value')
+    .where('key', '=', 'environment_id')
+    .executeTakeFirst()
+    .catch(async (err: unknown) => {
+      await opened.close().catch(() => {});
+      throw err;
+    });
   return {
     dialect: opened.dialect,
     db,
@@ -52,17 +71,32 @@ export async function openStore(
     authRequests: createAuthRequestRepo(db, sealer),
     toolExecutions: createToolExecutionRepo(db),
     mcpTokens: createMcpTokenRepo(db),
+    verifications: createVerificationRepo(db, sealer),
+    events: createEventRepo(db),
+    webhookEndpoints: createWebhookEndpointRepo(db, sealer),
+    webhookDeliveries: createWebhookDeliveryRepo(db, opened.dialect),
+    environmentId: env?.value ?? 'env_latchkey',
     close: opened.close,
   };
 }
 
-export type { ApiClient } from './api-clients.js';
+export type { ApiClient, ClientGrant } from './api-clients.js';
 export type { AuthRequest } from './auth-requests.js';
+export type { PendingVerification } from './auth-verification.js';
 export type { AccountKey, AccountStatus, ConnectedAccount, TokenSet } from './connected-accounts.js';
-export type { ClientAuth, Connection, ConnectionPatch, NewConnection } from './connections.js';
+export type {
+  ClientAuth,
+  Connection,
+  ConnectionPatch,
+  CredentialPlacement,
+  NewConnection,
+} from './connections.js';
 export { createSealer, hashSecret, randomToken, type Sealer } from './crypto.js';
 export { describeDatabaseError } from './db-errors.js';
+export type { EventCursor, EventFilter, NewEvent, StoredEvent } from './events.js';
 export { MasterKeyMismatchError } from './key-check.js';
 export type { McpToken, NewMcpToken } from './mcp-tokens.js';
 export type { OpenStoreOptions } from './open.js';
 export type { ExecutionFilter, ToolExecution, ToolOutcome } from './tool-executions.js';
+export type { DeliveryStatus, WebhookDelivery } from './webhook-deliveries.js';
+export type { WebhookEndpoint } from './webhook-endpoints.js';

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import { isDatabaseFault, toStoreError } from './db-errors.js';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-token-lifecycle.js';
+import * as m003 from './migrations/003-accounts-events-webhooks.js';
 import * as m004 from './migrations/004-tools-and-mcp.js';
 
 /**
@@ -12,7 +13,7 @@ import * as m004 from './migrations/004-tools-and-mcp.js';
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
   '002-token-lifecycle': m002,
-  // 003 is reserved for the API-client scopes work (issue 6).
+  '003-accounts-events-webhooks': m003,
   '004-tools-and-mcp': m004,
 };
 

@@ -151,8 +151,12 @@ export function createRefreshStateRepo(db: Db, codec: AccountCodec, dialect: Dia
         .execute();
     },
 
-    /** The grant is dead: EXPIRED with a recorded reason; lease and attempt cleared. */
-    async markExpired(id: string, owner: string | null, reason: string, now = Date.now()): Promise<void> {
+    /**
+     * The grant is dead: EXPIRED with a recorded reason; lease and attempt cleared. True when this
+     * call made the change (false: the named holder no longer holds the lease, e.g. the account was
+     * disconnected or re-authorized meanwhile).
+     */
+    async markExpired(id: string, owner: string | null, reason: string, now = Date.now()): Promise<boolean> {
       let q = db
         .updateTable('connected_accounts')
         .set((eb) => ({
@@ -170,7 +174,7 @@ export function createRefreshStateRepo(db: Db, codec: AccountCodec, dialect: Dia
         }))
         .where('id', '=', id);
       if (owner) q = q.where('refresh_lease_owner', '=', owner);
-      await q.execute();
+      return updated(await q.executeTakeFirst());
     },
 
     /**

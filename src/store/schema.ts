@@ -12,6 +12,10 @@ export interface ApiClientsTable {
   created_at: number;
   revoked_at: number | null;
   last_used_at: number | null;
+  /** JSON list of scopes (api/auth/scopes.ts). */
+  scopes: Generated<string>;
+  /** JSON list of connection names the client may use; null = every connection. */
+  connections: string | null;
 }
 
 export interface SigningKeysTable {
@@ -37,6 +41,10 @@ export interface ConnectionsTable {
   enabled: number;
   created_at: number;
   updated_at: number;
+  /** JSON: where a static credential goes for providers configured per connection (custom-api-key). */
+  auth_config: string | null;
+  /** RFC 7009 token revocation endpoint, overriding the provider's. */
+  revoke_url: string | null;
 }
 
 export interface ConnectedAccountsTable {
@@ -65,6 +73,10 @@ export interface ConnectedAccountsTable {
   last_refresh_error: string | null;
   last_refresh_error_at: number | null;
   status_reason: string | null;
+  /** Sealed JSON object of static credentials (API key, bearer token, basic). */
+  credentials_enc: string | null;
+  /** JSON object (the SDK's `api_config`). */
+  api_config: string | null;
 }
 
 export interface AuthRequestsTable {
@@ -81,6 +93,61 @@ export interface AuthRequestsTable {
   app_state: string | null;
   user_verify_url: string | null;
   created_at: number;
+  /** The API client that issued the link (named on the landing page). */
+  created_by: string | null;
+  /** User verification: hash of the `auth_request_id` given to the app, the sealed grant waiting for it. */
+  verify_token_hash: string | null;
+  pending_grant_enc: string | null;
+  verify_expires_at: number | null;
+  verified_at: number | null;
+  /** `verified` or `mismatch` once decided. */
+  verify_outcome: string | null;
+  /** The account's status when the grant was parked (restored if verification fails). */
+  status_before: string | null;
+}
+
+export interface EventsTable {
+  id: string;
+  type: string;
+  occurred_at: number;
+  connected_account_id: string | null;
+  connection_id: string | null;
+  organization_id: string;
+  auth_request_hash: string | null;
+  /** JSON: the event's `data` object (never a secret). */
+  data: string;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  /** JSON list of event types; empty = every type. */
+  event_types: string;
+  secret_enc: string;
+  enabled: number;
+  description: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  /** The exact JSON body sent (signed at each attempt). */
+  payload: string;
+  /** `pending` → `delivered` | `failed`. */
+  status: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_attempt_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+  created_at: number;
 }
 
 export interface Database {
@@ -92,6 +159,9 @@ export interface Database {
   latchkey_meta: LatchkeyMetaTable;
   tool_executions: ToolExecutionsTable;
   mcp_tokens: McpTokensTable;
+  events: EventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 /** One tool execution: who ran what for which account, how long, how it ended. No inputs or outputs. */

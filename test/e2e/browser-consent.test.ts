@@ -39,6 +39,12 @@ describe.skipIf(!needBrowser)('end user authorizes in a real headless Chromium',
     const { link, connectedAccountId } = await newLink('browser_user');
     const page = await browser.newPage();
     await page.goto(link);
+    await page.waitForSelector('main[data-page="landing"]');
+    expect(await page.textContent('h1')).toContain('connect to your Airtable account');
+    expect(await page.textContent('#identifier')).toBe('browser_user');
+    expect(await page.locator('#scopes li').count()).toBe(3);
+    await page.screenshot({ path: path.join(SHOTS, 'landing.png'), fullPage: true });
+    await page.click('#continue');
     await page.waitForSelector('#approve');
     expect(await page.title()).toContain('Airtable');
     await page.screenshot({ path: path.join(SHOTS, 'consent.png'), fullPage: true });
@@ -57,6 +63,7 @@ describe.skipIf(!needBrowser)('end user authorizes in a real headless Chromium',
     const { link, connectedAccountId } = await newLink('browser_denier');
     const page = await browser.newPage();
     await page.goto(link);
+    await page.click('#continue');
     await page.click('#deny');
     await page.waitForSelector('main[data-outcome="error"]');
     expect(await page.textContent('h1')).toBe('Access was not granted');
@@ -65,11 +72,12 @@ describe.skipIf(!needBrowser)('end user authorizes in a real headless Chromium',
     expect((await latchkey.store.accounts.getById(connectedAccountId))?.status).toBe('PENDING_AUTH');
   });
 
-  it('refuses a link opened a second time', async () => {
+  it('refuses a link continued a second time', async () => {
     const { link } = await newLink('browser_twice');
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(link);
+    await page.click('#continue');
     await page.waitForSelector('#approve');
     const again = await context.newPage();
     const res = await again.goto(link);

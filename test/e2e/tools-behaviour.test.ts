@@ -1,6 +1,7 @@
 import { Code } from '@connectrpc/connect';
-import { ScalekitServerException } from '@scalekit-sdk/node';
+import { ScalekitClient, ScalekitServerException } from '@scalekit-sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Scope } from '../../src/api/auth/scopes.js';
 import { SEED_IDS } from '../../src/emulators/airtable/index.js';
 import { startToolsFixture, type ToolsFixture } from '../helpers/tools-fixture.js';
 
@@ -31,10 +32,22 @@ async function failure(p: Promise<unknown>): Promise<ScalekitServerException & D
   return err as ScalekitServerException & Data;
 }
 
-async function rest(method: string, path: string, body?: unknown) {
+async function tokenFor(clientId: string, clientSecret: string): Promise<string> {
+  const token = await fetch(`${f.latchkey.url}/oauth/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: clientSecret,
+    }),
+  });
+  return ((await token.json()) as Data).access_token;
+}
+
+async function rest(method: string, path: string, body?: unknown, token = apiToken) {
   const res = await fetch(`${f.latchkey.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, json: (await res.json()) as Data };
@@ -43,15 +56,7 @@ async function rest(method: string, path: string, body?: unknown) {
 beforeAll(async () => {
   f = await startToolsFixture();
   await f.authorize(USER);
-  const token = await fetch(`${f.latchkey.url}/oauth/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: f.clientId,
-      client_secret: f.clientSecret,
-    }),
-  });
-  apiToken = ((await token.json()) as Data).access_token;
+  apiToken = await tokenFor(f.clientId, f.clientSecret);
 });
 afterAll(() => f?.close());
 
@@ -221,5 +226,83 @@ describe('ToolService listings and the REST mirror', () => {
       error_code: 'TOOL_ERROR',
       tool_error_info: { tool_error_code: 'FORBIDDEN' },
     });
+  });
+});
+
+describe('API client scopes', () => {
+  /** A new API client with this grant: its SDK and a bearer for REST. */
+  async function clientWith(scopes: Scope[], connections?: string[]) {
+    const { client, secret } = await f.latchkey.store.apiClients.create('scoped', Date.now(), {
+      scopes,
+      connections: connections ?? null,
+    });
+    return {
+      sdk: new ScalekitClient(f.latchkey.url, client.id, secret),
+      token: await tokenFor(client.id, secret),
+    };
+  }
+  const accountId = async () =>
+    (await f.sdk.actions.getConnectedAccount({ connectionName: 'airtable', identifier: USER }))
+      .connectedAccount?.id ?? '';
+
+  it('a client without `tools` is refused every tool call, the execution log and MCP tokens', async () => {
+    const before = f.emulator.stats().apiCalls;
+    const { sdk, token } = await clientWith(['accounts:read', 'accounts:write', 'proxy']);
+    const denied = await failure(
+      sdk.actions.executeTool({ toolName: 'airtable_get_current_user', identifier: USER, toolInput: {} }),
+    );
+    expect(denied.grpcStatus).toBe(Code.PermissionDenied);
+    expect(denied.message).toContain('"tools"');
+    expect((await failure(sdk.tools.listTools())).grpcStatus).toBe(Code.PermissionDenied);
+    expect((await rest('GET', '/api/v1/tools/executions', undefined, token)).status).toBe(403);
+    const mint = await rest('POST', '/api/v1/mcp/tokens', { identifier: USER }, token);
+    expect(mint.status).toBe(403);
+    expect(mint.json.details[0].error_code).toBe('PERMISSION_DENIED');
+    expect(f.emulator.stats().apiCalls).toBe(before);
+  });
+
+  it('a client limited to other connections cannot reach this account by name or by id', async () => {
+    const before = f.emulator.stats().apiCalls;
+    const { sdk, token } = await clientWith(['tools'], ['elsewhere']);
+    const byName = await failure(
+      sdk.actions.executeTool({
+        toolName: 'airtable_get_current_user',
+        connector: 'airtable',
+        identifier: USER,
+        toolInput: {},
+      }),
+    );
+    expect(byName.grpcStatus).toBe(Code.PermissionDenied);
+    expect(byName.message).toContain('may not use connection "airtable"');
+    const byId = await failure(
+      sdk.actions.executeTool({
+        toolName: 'airtable_get_current_user',
+        connectedAccountId: await accountId(),
+        toolInput: {},
+      }),
+    );
+    expect(byId.grpcStatus).toBe(Code.PermissionDenied);
+    expect((await sdk.tools.listScopedTools(USER, { filter: {} })).tools).toEqual([]);
+    const mint = await rest(
+      'POST',
+      '/api/v1/mcp/tokens',
+      { identifier: USER, connection_names: ['airtable'] },
+      token,
+    );
+    expect(mint.status).toBe(403);
+    expect(f.emulator.stats().apiCalls).toBe(before);
+  });
+
+  it('a client limited to this connection runs its tools; its MCP tokens are limited to it', async () => {
+    const { sdk, token } = await clientWith(['tools'], ['airtable']);
+    const ran = await sdk.actions.executeTool({
+      toolName: 'airtable_get_current_user',
+      connectedAccountId: await accountId(),
+      toolInput: {},
+    });
+    expect((ran.data as Data).id).toBe(f.emulator.user.id);
+    const mint = await rest('POST', '/api/v1/mcp/tokens', { identifier: USER }, token);
+    expect(mint.status).toBe(200);
+    expect(mint.json.connection_names).toEqual(['airtable']);
   });
 });

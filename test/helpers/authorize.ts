@@ -1,5 +1,6 @@
 /**
  * Plays the end user's browser without a browser: follows redirects by hand with a cookie jar,
+ * presses Continue on Latchkey's landing page (typing `credentials` on a hosted credential form),
  * approves the emulator's consent form, and returns the final page.
  */
 export interface BrowserResult {
@@ -39,6 +40,22 @@ export class CookieJar {
   }
 }
 
+export interface BrowseOptions {
+  jar?: CookieJar;
+  decision?: 'approve' | 'deny';
+  /** Press Continue on the landing page (default true); false stops there. */
+  continueLanding?: boolean;
+  /** Typed into a hosted credential form. */
+  credentials?: Record<string, string>;
+  /** Stop (without following) at the first redirect to a URL starting with this (the app's verify URL). */
+  stopAt?: string;
+  maxHops?: number;
+  /** Bases ticked on the emulator's consent page (default: its pre-selected ones). */
+  bases?: string[];
+  /** Another fetch, e.g. one trusting a self-signed CA. */
+  fetch?: typeof fetch;
+}
+
 /** The emulator's consent form; `bases` ticks exactly those bases (default: its pre-selected ones). */
 function consentForm(requestId: string, decision: string, bases?: string[]): string {
   const form = new URLSearchParams({ request_id: requestId, decision });
@@ -49,17 +66,15 @@ function consentForm(requestId: string, decision: string, bases?: string[]): str
   return form.toString();
 }
 
-export async function browse(
-  startUrl: string,
-  opts: {
-    jar?: CookieJar;
-    decision?: 'approve' | 'deny';
-    maxHops?: number;
-    bases?: string[];
-    /** Another fetch, e.g. one trusting a self-signed CA. */
-    fetch?: typeof fetch;
-  } = {},
-): Promise<BrowserResult> {
+/** The landing page's form: where it posts and its CSRF value. */
+export function landingForm(body: string): { action: string; csrf: string } | undefined {
+  if (!body.includes('data-page="landing"')) return undefined;
+  const action = /<form method="post" action="([^"]+)"/.exec(body)?.[1];
+  const csrf = /name="csrf" value="([^"]+)"/.exec(body)?.[1];
+  return action && csrf ? { action, csrf } : undefined;
+}
+
+export async function browse(startUrl: string, opts: BrowseOptions = {}): Promise<BrowserResult> {
   const jar = opts.jar ?? new CookieJar();
   const trail: string[] = [];
   let url = startUrl;
@@ -75,9 +90,25 @@ export async function browse(
     if (res.status >= 300 && res.status < 400 && location) {
       url = new URL(location, url).toString();
       init = { method: 'GET' };
+      if (opts.stopAt && url.startsWith(opts.stopAt)) {
+        trail.push(url);
+        return { status: res.status, url, body: '', trail };
+      }
       continue;
     }
     const body = await res.text();
+    const landing = res.status === 200 && opts.continueLanding !== false ? landingForm(body) : undefined;
+    if (landing) {
+      const form = new URLSearchParams({ csrf: landing.csrf, ...opts.credentials });
+      url = new URL(landing.action, url).toString();
+      init = {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+      };
+      opts = { ...opts, continueLanding: false };
+      continue;
+    }
     const requestId = /name="request_id"\s+value="([^"]+)"/.exec(body)?.[1];
     if (res.status === 200 && requestId && opts.decision !== undefined) {
       const action = /<form[^>]*action="([^"]+)"/.exec(body)?.[1] ?? '/oauth2/v1/authorize/consent';

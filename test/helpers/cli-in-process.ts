@@ -1,17 +1,28 @@
-import { runCliInProcess } from './cli.js';
+import { runCommand } from '../../src/cli/run.js';
+import { captured } from './cli.js';
+
+export interface InProcessResult {
+  out: string;
+  /** What the command threw (an AppError, commander's error for bad flags…), undefined on success. */
+  err: unknown;
+}
 
 /**
- * `latchkey <args>` in this process (see runCliInProcess), shaped for tests that look at the error:
- * `err` is undefined on success, else `{ code, status, message }` with the error code the CLI printed.
+ * Runs `latchkey <args>` in this process (see runCliInProcess in cli.ts) for tests that look at the
+ * error object itself: stdout captured, `env` applied for the duration, the error returned.
  */
-export async function runCliCapturing(
-  env: Record<string, string>,
-  ...args: string[]
-): Promise<{ out: string; err: { code?: string; status: number | null; message: string } | undefined }> {
-  const r = await runCliInProcess(args, env);
-  if (r.status === 0) return { out: r.stdout, err: undefined };
-  return {
-    out: r.stdout,
-    err: { code: /\(([A-Z_]+)\)\s*$/.exec(r.stderr)?.[1], status: r.status, message: r.stderr },
-  };
+export async function runInProcess(env: Record<string, string>, ...args: string[]): Promise<InProcessResult> {
+  const r = await captured(env, () =>
+    runCommand(['node', 'latchkey', ...args], { inProcess: true, rethrow: true }).then(
+      () => undefined,
+      (e: unknown) => e,
+    ),
+  );
+  return { out: r.stdout, err: r.value };
+}
+
+/** The JSON a `--json` command printed. */
+export function jsonOut<T = unknown>(r: InProcessResult): T {
+  if (r.err) throw r.err;
+  return JSON.parse(r.out) as T;
 }

@@ -41,12 +41,11 @@ export function startCli(args: string[], env: Record<string, string>, ready: Reg
   return { child, line, exited, output: () => ({ stdout, stderr }) };
 }
 
-/**
- * `latchkey <args>` in this process (fast: no child process, no TypeScript compile), with `env`
- * applied for the call and stdout/stderr captured. Same error mapping and exit codes as the binary.
- */
-export async function runCliInProcess(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const { runCommand } = await import('../../src/cli/run.js');
+/** Runs `fn` with `env` applied and stdout/stderr captured (restored afterwards, whatever happens). */
+export async function captured<T>(
+  env: Record<string, string>,
+  fn: () => Promise<T>,
+): Promise<{ value: T; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const out = process.stdout.write;
@@ -62,11 +61,20 @@ export async function runCliInProcess(args: string[], env: Record<string, string
   }) as typeof process.stderr.write;
   Object.assign(process.env, env);
   try {
-    const status = await runCommand(['node', 'latchkey', ...args], { inProcess: true });
-    return { status, stdout, stderr };
+    return { value: await fn(), stdout, stderr };
   } finally {
     process.stdout.write = out;
     process.stderr.write = err;
     process.env = saved;
   }
+}
+
+/**
+ * `latchkey <args>` in this process (fast: no child process, no TypeScript compile), with `env`
+ * applied for the call and stdout/stderr captured. Same error mapping and exit codes as the binary.
+ */
+export async function runCliInProcess(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const { runCommand } = await import('../../src/cli/run.js');
+  const r = await captured(env, () => runCommand(['node', 'latchkey', ...args], { inProcess: true }));
+  return { status: r.value, stdout: r.stdout, stderr: r.stderr };
 }

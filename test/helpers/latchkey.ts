@@ -58,6 +58,8 @@ export async function connectAirtableEmulator(
     name?: string;
     accessTokenTtlSec?: number;
     clientSecret?: string | null;
+    /** custom-oauth2 instead of airtable (e.g. to give the connection the emulator's revocation URL). */
+    provider?: 'airtable' | 'custom-oauth2';
     /** The connection's scopes (default AIRTABLE_TEST_SCOPES). */
     scopes?: string[];
     /** More emulator options (rate limits, registered scopes). */
@@ -68,12 +70,17 @@ export async function connectAirtableEmulator(
   const clientId = `test-client-${Math.random().toString(36).slice(2, 8)}`;
   const clientSecret =
     opts.clientSecret === null ? null : (opts.clientSecret ?? `sec_${Math.random().toString(36).slice(2)}`);
+  const custom = opts.provider === 'custom-oauth2';
+  const placeholder = 'http://127.0.0.1:9/placeholder';
   const conn = await svc.create({
     name: opts.name ?? 'airtable',
-    provider: 'airtable',
+    provider: opts.provider ?? 'airtable',
     clientId,
     clientSecret,
     scopes: opts.scopes ?? AIRTABLE_TEST_SCOPES,
+    ...(custom
+      ? { authorizeUrl: placeholder, tokenUrl: placeholder, apiBaseUrl: placeholder, pkce: true }
+      : {}),
   });
   const emulator = await startAirtableEmulator({
     clientId,
@@ -86,6 +93,7 @@ export async function connectAirtableEmulator(
     authorizeUrl: emulator.authorizeUrl,
     tokenUrl: emulator.tokenUrl,
     apiBaseUrl: emulator.apiBaseUrl,
+    ...(custom && emulator.revokeUrl ? { revokeUrl: emulator.revokeUrl } : {}),
   });
   return { emulator, connectionId: conn.id, clientSecret };
 }

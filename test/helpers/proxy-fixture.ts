@@ -172,7 +172,7 @@ export function useProxyFixture(): ProxyFixture {
     const log = createLogger('silent');
     const authenticate = async (authorization: string | string[] | undefined) => {
       if (authorization !== APP_BEARER) throw new AppError('UNAUTHENTICATED');
-      return { clientId: 'client-1' };
+      return { clientId: 'client-1', scopes: ['proxy'], connections: null };
     };
     const proxy = createProxyHandler({
       authenticate,

@@ -62,6 +62,8 @@ export function newConnection(name: string, overrides: Partial<NewConnection> = 
     pkce: true,
     clientAuth: 'basic',
     enabled: true,
+    authConfig: null,
+    revokeUrl: null,
     ...overrides,
   };
 }

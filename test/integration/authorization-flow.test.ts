@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirtableEmulator } from '../../src/emulators/airtable/index.js';
-import { browse, CookieJar } from '../helpers/authorize.js';
+import { browse, CookieJar, landingForm } from '../helpers/authorize.js';
 import { connectAirtableEmulator, startTestLatchkey, type TestLatchkey } from '../helpers/latchkey.js';
 
 /** Every way an authorization can go wrong ends on a clear page and leaves the account as it was. */
@@ -21,13 +21,29 @@ describe('authorization link → Airtable OAuth → callback', () => {
   const links = () => latchkey.server.services.links;
   const account = (id: string) => latchkey.store.accounts.getById(id);
 
+  /** Opens a link's landing page and presses Continue (the form POST), as a browser with `jar` would. */
+  async function continueLink(link: string, jar: CookieJar) {
+    const page = await fetch(link, { redirect: 'manual' });
+    expect(page.status).toBe(200);
+    jar.store(link, page.headers.getSetCookie());
+    const form = landingForm(await page.text());
+    expect(form).toBeDefined();
+    const res = await fetch(new URL(form!.action, link), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header(link) ?? '' },
+      body: new URLSearchParams({ csrf: form!.csrf }),
+    });
+    jar.store(link, res.headers.getSetCookie());
+    return res;
+  }
+
   /** Opens a link and approves, stopping before the callback; returns the callback URL + jar. */
   async function reachCallback(identifier: string) {
     const { link, connectedAccountId } = await links().create({ connectionName: 'airtable', identifier });
     const jar = new CookieJar();
-    const first = await fetch(link, { redirect: 'manual' });
-    expect(first.status).toBe(302);
-    jar.store(link, first.headers.getSetCookie());
+    const first = await continueLink(link, jar);
+    expect(first.status).toBe(303);
     const authorize = first.headers.get('location')!;
     const url = new URL(authorize);
     expect(url.origin + url.pathname).toBe(emulator.authorizeUrl);
@@ -36,6 +52,7 @@ describe('authorization link → Airtable OAuth → callback', () => {
     expect(url.searchParams.get('state')!.length).toBeGreaterThanOrEqual(16);
     expect(url.searchParams.get('scope')).toBe('data.records:read schema.bases:read user.email:read');
     expect(first.headers.getSetCookie()[0]).toMatch(/HttpOnly/i);
+    expect(jar.header(link)?.split(';')).toHaveLength(1); // the CSRF cookie was cleared: only the OAuth one
     const consent = await fetch(authorize);
     const requestId = /name="request_id"\s+value="([^"]+)"/.exec(await consent.text())![1]!;
     const decided = await fetch(new URL('/oauth2/v1/authorize/consent', emulator.url), {
@@ -108,12 +125,38 @@ describe('authorization link → Airtable OAuth → callback', () => {
     expect((await account(connectedAccountId))?.status).toBe('PENDING_AUTH');
   });
 
-  it('a link works once', async () => {
+  it('a link works once: opening it (GET) consumes nothing, Continue (POST) does', async () => {
     const { link } = await links().create({ connectionName: 'airtable', identifier: 'twice' });
-    expect((await fetch(link, { redirect: 'manual' })).status).toBe(302);
+    for (let i = 0; i < 3; i++) expect((await fetch(link, { redirect: 'manual' })).status).toBe(200);
+    expect((await continueLink(link, new CookieJar())).status).toBe(303);
     const again = await fetch(link, { redirect: 'manual' });
     expect(again.status).toBe(410);
     expect(await again.text()).toContain('This link was already used');
+  });
+
+  it('Continue without the CSRF cookie or value, or from another site, is refused and consumes nothing', async () => {
+    const { link } = await links().create({ connectionName: 'airtable', identifier: 'csrf' });
+    const page = await fetch(link);
+    const form = landingForm(await page.text())!;
+    const cookie = page.headers.getSetCookie()[0]!.split(';')[0]!;
+    expect(page.headers.getSetCookie()[0]).toMatch(/SameSite=Strict/);
+    const post = (headers: Record<string, string>, body: Record<string, string>) =>
+      fetch(new URL(form.action, link), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams(body),
+      });
+    for (const res of [
+      await post({}, { csrf: form.csrf }),
+      await post({ cookie }, {}),
+      await post({ cookie }, { csrf: `${form.csrf}x` }),
+      await post({ cookie, 'sec-fetch-site': 'cross-site' }, { csrf: form.csrf }),
+    ]) {
+      expect(res.status).toBe(403);
+      expect(await res.text()).toContain('Please open the link again');
+    }
+    expect((await post({ cookie }, { csrf: form.csrf })).status).toBe(303);
   });
 
   it('a callback without the browser cookie is refused, and the real browser can still finish', async () => {

@@ -11,7 +11,7 @@ import {
 } from '../../src/emulators/airtable/index.js';
 import { openConfiguredStore } from '../../src/runtime.js';
 import type { Store } from '../../src/store/index.js';
-import { runCliCapturing } from '../helpers/cli-in-process.js';
+import { runInProcess } from '../helpers/cli-in-process.js';
 
 /** `latchkey accounts list|refresh`, run in-process against a real SQLite store and the real emulator. */
 describe('latchkey accounts', () => {
@@ -22,7 +22,7 @@ describe('latchkey accounts', () => {
   let accountId: string;
   let refreshToken: string;
 
-  const cli = (...args: string[]) => runCliCapturing(env, ...args);
+  const cli = (...args: string[]) => runInProcess(env, ...args);
 
   beforeAll(async () => {
     const config = loadConfig(env);
@@ -112,6 +112,14 @@ describe('latchkey accounts', () => {
     expect((err as { code?: string }).code).toBe('REAUTHORIZATION_REQUIRED');
     const table = await cli('accounts', 'list');
     expect(table.out).toContain('EXPIRED (invalid_grant)');
+    // The CLI's refreshes are account events like a server's, recorded before it exits.
+    const events = await store.events.list({ connectedAccountId: accountId }, 10);
+    expect(events.map((e) => [e.type, e.data.reason ?? null]).reverse()).toEqual([
+      ['connected_account.token_refresh_succeeded', null],
+      ['connected_account.token_refresh_succeeded', null],
+      ['connected_account.token_refresh_failed', 'invalid_grant'],
+      ['connected_account.status_updated', 'invalid_grant'],
+    ]);
   });
 
   it('unknown accounts and connections fail with their codes', async () => {

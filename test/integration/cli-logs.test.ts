@@ -5,13 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { openConfiguredStore } from '../../src/runtime.js';
 import type { Store, ToolExecution } from '../../src/store/index.js';
-import { runCliCapturing } from '../helpers/cli-in-process.js';
+import { runInProcess } from '../helpers/cli-in-process.js';
 
 /** `latchkey logs`, in-process against a real SQLite store. */
 describe('latchkey logs', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'latchkey-cli-logs-'));
   const env = { LATCHKEY_DATA_DIR: dataDir, LATCHKEY_LOG_LEVEL: 'silent' };
-  const cli = (...args: string[]) => runCliCapturing(env, ...args);
+  const cli = (...args: string[]) => runInProcess(env, ...args);
   let store: Store;
   const base: ToolExecution = {
     id: 'exe_a',

@@ -1,6 +1,7 @@
 import type { Config } from '../../config/config.js';
 import { isAppError } from '../../errors/index.js';
 import type { Logger } from '../../log/logger.js';
+import { createWakeableSleep } from '../../shared/waiting.js';
 import type { Store } from '../../store/index.js';
 import { backoffMs } from './policy.js';
 import { createRateBudget } from './rate-budget.js';
@@ -31,11 +32,11 @@ export function createBackgroundRefresher(deps: {
   let stopped = true;
   let errors = 0;
   let plannedAt = Number.POSITIVE_INFINITY;
-  let wakeUp: (() => void) | undefined;
+  const waiter = createWakeableSleep();
   let loopDone: Promise<void> = Promise.resolve();
   let unsubscribe: (() => void) | undefined;
 
-  const wake = () => wakeUp?.();
+  const wake = waiter.wake;
 
   function launch(id: string, claimed: boolean): void {
     active++;
@@ -98,14 +99,7 @@ export function createBackgroundRefresher(deps: {
       }
       if (stopped || delay === 0) continue;
       plannedAt = Date.now() + delay;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wakeUp = undefined;
+      await waiter.sleep(delay);
       plannedAt = Number.POSITIVE_INFINITY;
     }
   }

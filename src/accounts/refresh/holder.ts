@@ -9,6 +9,7 @@ import { classifyRefreshError } from './outcomes.js';
 import { persist } from './persist.js';
 import { backoffMs, type RefreshTiming } from './policy.js';
 import { needsRefresh, type RefreshPurpose, statusError } from './purpose.js';
+import { type RefreshListener, tell } from './settled.js';
 import { refreshExpiryOf, scheduleDue } from './token-set.js';
 
 export interface HolderDeps {
@@ -22,6 +23,8 @@ export interface HolderDeps {
   pending: Map<string, ConnectedAccount>;
   /** Told the next background due time after every settled refresh. */
   scheduled(dueAt: number | null): void;
+  /** Told each outcome once it is written (events, webhooks); it cannot affect the refresh. */
+  settled?: RefreshListener;
 }
 
 /** The lease or the row moved on before anything was sent: start over. */
@@ -50,8 +53,12 @@ export async function refreshUnderLease(
       return row;
     }
     if (!row.refreshToken) {
-      await accounts.markExpired(id, d.owner, 'no_refresh_token', now);
+      const expired = await accounts.markExpired(id, d.owner, 'no_refresh_token', now);
       d.log.warn({ accountId: id }, 'access token expired and no refresh token is stored; account EXPIRED');
+      if (expired) {
+        const outcome = { reason: 'no_refresh_token', expired, attempted: false };
+        tell(d.settled, { kind: 'failed', account: row, connection, ...outcome }, d.log);
+      }
       throw new AppError('REAUTHORIZATION_REQUIRED');
     }
     const interruptedBefore = row.refreshAttemptOwner !== null;
@@ -67,7 +74,7 @@ export async function refreshUnderLease(
         refreshToken: row.refreshToken,
       });
     } catch (err) {
-      throw await settleFailure(d, row, err, interruptedBefore);
+      throw await settleFailure(d, row, connection, err, interruptedBefore);
     }
     return await commit(d, row, connection, result);
   } finally {
@@ -78,6 +85,7 @@ export async function refreshUnderLease(
 async function settleFailure(
   d: HolderDeps,
   row: ConnectedAccount,
+  connection: Connection,
   err: unknown,
   interruptedBefore: boolean,
 ): Promise<AppError> {
@@ -85,14 +93,20 @@ async function settleFailure(
   const now = Date.now();
   const where = { log: d.log, accountId: row.id, maxMs: 30_000 };
   if (f.kind === 'revoked') {
-    await persist(() => d.store.accounts.markExpired(row.id, d.owner, f.reason, now), {
+    const expired = await persist(() => d.store.accounts.markExpired(row.id, d.owner, f.reason, now), {
       ...where,
       what: 'EXPIRED status',
-    }).catch((e: unknown) =>
-      d.log.error({ err: e, accountId: row.id }, 'could not mark the account EXPIRED'),
-    );
+    }).catch((e: unknown) => {
+      d.log.error({ err: e, accountId: row.id }, 'could not mark the account EXPIRED');
+      return false;
+    });
     d.log.warn({ accountId: row.id, reason: f.reason }, 'refresh token rejected; account EXPIRED');
     d.scheduled(null);
+    tell(
+      d.settled,
+      { kind: 'failed', account: row, connection, reason: f.reason, expired, attempted: true },
+      d.log,
+    );
     return new AppError('REAUTHORIZATION_REQUIRED', undefined, { cause: err });
   }
   const failures = row.refreshFailures + 1;
@@ -108,6 +122,11 @@ async function settleFailure(
     'token refresh failed',
   );
   d.scheduled(dueAt);
+  tell(
+    d.settled,
+    { kind: 'failed', account: row, connection, reason: f.reason, expired: false, attempted: true },
+    d.log,
+  );
   return new AppError('TOKEN_REFRESH_FAILED', undefined, { cause: err });
 }
 
@@ -170,5 +189,6 @@ async function commit(
   }
   d.log.info({ accountId: row.id, rotated }, 'token refreshed');
   d.scheduled(predicted.refreshDueAt);
+  tell(d.settled, { kind: 'refreshed', before: row, after: predicted, connection }, d.log);
   return predicted;
 }

@@ -4,10 +4,12 @@ import type { Config } from '../../config/config.js';
 import { AppError, isAppError } from '../../errors/index.js';
 import type { Logger } from '../../log/logger.js';
 import type { TokenClient } from '../../oauth/index.js';
+import { drain } from '../../shared/waiting.js';
 import type { ConnectedAccount, Connection, Store } from '../../store/index.js';
 import { type HolderDeps, LeaseLost, refreshUnderLease } from './holder.js';
 import { accessWindow, type RefreshTiming, timingFrom, tokenState } from './policy.js';
 import { needsRefresh, type RefreshPurpose, statusError } from './purpose.js';
+import type { RefreshListener } from './settled.js';
 
 export interface RefreshOptions {
   /** Refresh even if the token looks fresh (the provider answered 401 to this access token). */
@@ -34,6 +36,8 @@ export function createTokenRefresher(deps: {
   config: Pick<Config, 'refreshMarginSec' | 'refresh'>;
   tokens: Pick<TokenClient, 'refresh'>;
   log: Logger;
+  /** Told each settled outcome after it is written (events); cannot affect the refresh. */
+  settled?: RefreshListener;
 }) {
   const { store, config, log } = deps;
   const { accounts } = store;
@@ -56,6 +60,7 @@ export function createTokenRefresher(deps: {
     scheduled: (dueAt) => {
       for (const l of listeners) l(dueAt);
     },
+    settled: deps.settled,
   };
 
   /** Takes the lease (or waits for whoever holds it) and refreshes; never bound to one caller. */
@@ -207,20 +212,7 @@ export function createTokenRefresher(deps: {
     },
 
     /** Waits (at most `timeoutMs`) for every refresh and commit in flight; returns how many remain. */
-    async drain(timeoutMs: number): Promise<number> {
-      const deadline = Date.now() + timeoutMs;
-      while (running.size > 0 && Date.now() < deadline) {
-        const left = new AbortController();
-        await Promise.race([
-          Promise.allSettled([...running]),
-          sleep(Math.max(0, deadline - Date.now()), undefined, { signal: left.signal }).catch(
-            () => undefined,
-          ),
-        ]);
-        left.abort();
-      }
-      return running.size;
-    },
+    drain: (timeoutMs: number): Promise<number> => drain(running, timeoutMs),
   };
 }
 

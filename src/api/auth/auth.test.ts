@@ -116,7 +116,7 @@ describe('token issuer', () => {
     expect(claims).toMatchObject({ iss: config.publicUrl, sub: clientId, client_id: clientId });
     expect(claims.exp! - claims.iat!).toBe(86_400);
     expect(typeof claims.jti).toBe('string');
-    await expect(issuer.verify(accessToken)).resolves.toEqual({ clientId });
+    await expect(issuer.verify(accessToken)).resolves.toMatchObject({ clientId });
   });
 
   it('rejects tampered, expired, wrong-issuer, foreign-key and garbage tokens', async () => {
@@ -135,11 +135,9 @@ describe('token issuer', () => {
       issuer.verify(await signWithStoredKey({ client_id: clientId }, now + 600, 'http://evil.example')),
     );
     // The control: the same helper with good claims does verify.
-    await expect(issuer.verify(await signWithStoredKey({ client_id: clientId }, now + 600))).resolves.toEqual(
-      {
-        clientId,
-      },
-    );
+    await expect(
+      issuer.verify(await signWithStoredKey({ client_id: clientId }, now + 600)),
+    ).resolves.toMatchObject({ clientId });
 
     const { privateKey } = await generateKeyPair('RS256');
     const kid = decodeProtectedHeader(accessToken).kid!;
@@ -160,10 +158,33 @@ describe('token issuer', () => {
     await expectUnauthenticated(issuer.verify(''));
   });
 
+  it("returns the client's scopes and connection limits with its id; a change shows after the short cache", async () => {
+    const { accessToken } = await issuer.issue(clientId);
+    await expect(issuer.verify(accessToken)).resolves.toEqual({
+      clientId,
+      scopes: ['accounts:read', 'accounts:write', 'proxy', 'tools'],
+      connections: null,
+    });
+    const limited = await store.apiClients.create('limited', Date.now(), {
+      scopes: ['tokens:read'],
+      connections: ['airtable'],
+    });
+    const token = (await issuer.issue(limited.client.id)).accessToken;
+    await expect(issuer.verify(token)).resolves.toEqual({
+      clientId: limited.client.id,
+      scopes: ['tokens:read'],
+      connections: ['airtable'],
+    });
+    await store.apiClients.setGrant(limited.client.id, { scopes: ['proxy'], connections: null });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 6_000);
+    await expect(issuer.verify(token)).resolves.toMatchObject({ scopes: ['proxy'], connections: null });
+  });
+
   it('rejects a token once its lifetime is over', async () => {
     const shortLived = createTokenIssuer({ store, config: { ...config, apiTokenTtlSec: 1 } });
     const { accessToken } = await shortLived.issue(clientId);
-    await expect(shortLived.verify(accessToken)).resolves.toEqual({ clientId });
+    await expect(shortLived.verify(accessToken)).resolves.toMatchObject({ clientId });
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 2_500);
     await expectUnauthenticated(shortLived.verify(accessToken));
@@ -173,7 +194,7 @@ describe('token issuer', () => {
     const { client, secret } = await store.apiClients.create('to revoke');
     expect(secret).toMatch(/^lks_/);
     const { accessToken } = await issuer.issue(client.id);
-    await expect(issuer.verify(accessToken)).resolves.toEqual({ clientId: client.id });
+    await expect(issuer.verify(accessToken)).resolves.toMatchObject({ clientId: client.id });
     await store.apiClients.revoke(client.id);
     await expectUnauthenticated(createTokenIssuer({ store, config }).verify(accessToken));
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -197,8 +218,8 @@ describe('token issuer', () => {
       const stored = (await raceStore.signingKeys.publicKeys()).map((k) => k.kid);
       expect(stored).toContain(decodeProtectedHeader(ta.accessToken).kid);
       expect(stored).toContain(decodeProtectedHeader(tb.accessToken).kid);
-      await expect(a.verify(tb.accessToken)).resolves.toEqual({ clientId: client.id });
-      await expect(b.verify(ta.accessToken)).resolves.toEqual({ clientId: client.id });
+      await expect(a.verify(tb.accessToken)).resolves.toMatchObject({ clientId: client.id });
+      await expect(b.verify(ta.accessToken)).resolves.toMatchObject({ clientId: client.id });
       // A third issuer reuses what is there instead of adding a key.
       const c = createTokenIssuer({ store: raceStore, config });
       const tc = await c.issue(client.id);
@@ -214,11 +235,13 @@ describe('token issuer', () => {
 describe('authenticateBearer', () => {
   it('accepts Bearer case-insensitively and any valid one of several values', async () => {
     const { accessToken } = await issuer.issue(clientId);
-    await expect(authenticateBearer(issuer, `bearer ${accessToken}`)).resolves.toEqual({ clientId });
-    await expect(authenticateBearer(issuer, ['Bearer nope', `Bearer ${accessToken}`])).resolves.toEqual({
-      clientId,
-    });
-    await expect(authenticateBearer(issuer, `Bearer nope, Bearer ${accessToken}`)).resolves.toEqual({
+    await expect(authenticateBearer(issuer, `bearer ${accessToken}`)).resolves.toMatchObject({ clientId });
+    await expect(authenticateBearer(issuer, ['Bearer nope', `Bearer ${accessToken}`])).resolves.toMatchObject(
+      {
+        clientId,
+      },
+    );
+    await expect(authenticateBearer(issuer, `Bearer nope, Bearer ${accessToken}`)).resolves.toMatchObject({
       clientId,
     });
   });
@@ -247,7 +270,7 @@ describe('POST /oauth/token and GET /keys', () => {
     const body = (await res.json()) as { access_token: string; token_type: string; expires_in: number };
     expect(body.token_type).toBe('Bearer');
     expect(body.expires_in).toBe(86_400);
-    await expect(issuer.verify(body.access_token)).resolves.toEqual({ clientId });
+    await expect(issuer.verify(body.access_token)).resolves.toMatchObject({ clientId });
 
     const keysRes = await fetch(`${base}/keys`);
     expect(keysRes.headers.get('cache-control')).toBe('public, max-age=300');
@@ -267,7 +290,7 @@ describe('POST /oauth/token and GET /keys', () => {
     const res = await postToken('grant_type=client_credentials', { authorization: `Basic ${basic}` });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { access_token: string };
-    await expect(issuer.verify(body.access_token)).resolves.toEqual({ clientId });
+    await expect(issuer.verify(body.access_token)).resolves.toMatchObject({ clientId });
   });
 
   it('answers invalid_client (401) for a wrong secret, an unknown or a revoked client', async () => {

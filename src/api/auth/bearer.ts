@@ -1,5 +1,5 @@
 import { AppError, isAppError } from '../../errors/index.js';
-import type { TokenIssuer } from './token-issuer.js';
+import type { Principal, TokenIssuer } from './token-issuer.js';
 
 /** More candidates than this in one request are ignored (each costs a signature check). */
 const MAX_CANDIDATES = 4;
@@ -26,7 +26,7 @@ export function bearerCandidates(authorization: string | string[] | undefined): 
 export async function authenticateBearer(
   issuer: TokenIssuer,
   authorization: string | string[] | undefined,
-): Promise<{ clientId: string }> {
+): Promise<Principal> {
   const candidates = bearerCandidates(authorization);
   if (candidates.length === 0) throw new AppError('UNAUTHENTICATED', 'Missing bearer token.');
   let failure: unknown;

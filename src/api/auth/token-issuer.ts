@@ -14,12 +14,21 @@ import type { Config } from '../../config/config.js';
 import { AppError, isAppError, toAppError } from '../../errors/index.js';
 import type { Store } from '../../store/index.js';
 import type { StoredSigningKey } from '../../store/signing-keys.js';
+import type { ClientScopes } from './scopes.js';
 import { createVerifiedTokenCache } from './verified-cache.js';
+
+/** The authenticated API client: its id, scopes and connection limits. */
+export interface Principal extends ClientScopes {
+  readonly clientId: string;
+}
 
 export interface TokenIssuer {
   issue(clientId: string): Promise<{ accessToken: string; expiresIn: number }>;
-  /** The client a valid token belongs to; UNAUTHENTICATED for any bad, expired or revoked token. */
-  verify(token: string): Promise<{ clientId: string }>;
+  /**
+   * The client a valid token belongs to, with what it may do (read from the store, cached a few
+   * seconds); UNAUTHENTICATED for any bad, expired or revoked token.
+   */
+  verify(token: string): Promise<Principal>;
   jwks(): Promise<{ keys: JWK[] }>;
 }
 
@@ -30,7 +39,7 @@ const SIGNER_TTL_MS = 60_000;
 const VERIFIERS_TTL_MS = 60_000;
 /** An unknown `kid` triggers a re-read at most this often. */
 const UNKNOWN_KID_RELOAD_MS = 5_000;
-/** How long "client X is live / revoked" is remembered. */
+/** How long "client X is live (with these scopes) / revoked" is remembered. */
 const CLIENT_CACHE_MS = 5_000;
 const CLIENT_CACHE_MAX = 10_000;
 
@@ -67,7 +76,7 @@ export function createTokenIssuer(deps: { store: Store; config: Config }): Token
   let verifiers = new Map<string, CryptoKey>();
   let verifiersLoadedAt = 0;
   let verifiersLoading: Promise<void> | undefined;
-  const clients = new Map<string, { live: boolean; at: number }>();
+  const clients = new Map<string, { grant: Principal | undefined; at: number }>();
 
   /** The current signing key; created (once, race-safe across processes) when the store has none. */
   async function loadSigner(): Promise<{ kid: string; key: CryptoKey }> {
@@ -121,15 +130,29 @@ export function createTokenIssuer(deps: { store: Store; config: Config }): Token
     return key;
   };
 
-  async function clientIsLive(clientId: string): Promise<boolean> {
+  /** The live client's principal; undefined when it is unknown or revoked. */
+  async function principalOf(clientId: string): Promise<Principal | undefined> {
     const now = Date.now();
     const cached = clients.get(clientId);
-    if (cached && now - cached.at < CLIENT_CACHE_MS) return cached.live;
+    if (cached && now - cached.at < CLIENT_CACHE_MS) return cached.grant;
     const client = await store.apiClients.get(clientId);
-    const live = client !== undefined && client.revokedAt === null;
+    const grant =
+      client !== undefined && client.revokedAt === null
+        ? Object.freeze({
+            clientId,
+            scopes: Object.freeze([...client.scopes]),
+            connections: client.connections === null ? null : Object.freeze([...client.connections]),
+          })
+        : undefined;
     if (clients.size >= CLIENT_CACHE_MAX) clients.clear();
-    clients.set(clientId, { live, at: now });
-    return live;
+    clients.set(clientId, { grant, at: now });
+    return grant;
+  }
+
+  async function livePrincipal(clientId: string): Promise<Principal> {
+    const principal = await principalOf(clientId);
+    if (!principal) throw invalidToken();
+    return principal;
   }
 
   return {
@@ -150,10 +173,7 @@ export function createTokenIssuer(deps: { store: Store; config: Config }): Token
 
     async verify(token) {
       const cached = verified.get(token);
-      if (cached !== undefined) {
-        if (!(await clientIsLive(cached))) throw invalidToken();
-        return { clientId: cached };
-      }
+      if (cached !== undefined) return livePrincipal(cached);
       let clientId: string;
       try {
         const { payload } = await jwtVerify(token, getKey, {
@@ -170,8 +190,7 @@ export function createTokenIssuer(deps: { store: Store; config: Config }): Token
         if (!isAppError(err) && !(err instanceof errors.JOSEError)) throw toAppError(err);
         throw invalidToken();
       }
-      if (!(await clientIsLive(clientId))) throw invalidToken();
-      return { clientId };
+      return livePrincipal(clientId);
     },
 
     async jwks() {

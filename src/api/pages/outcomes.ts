@@ -41,6 +41,11 @@ const ERROR_PAGES: Partial<Record<ErrorCode, { heading: string; message: string 
     heading: 'The account could not be connected',
     message: 'The provider did not accept the sign-in. Please try again later with a new authorization link.',
   },
+  LINK_FORM_INVALID: {
+    heading: 'Please open the link again',
+    message:
+      'This page could not be verified (it must be continued in the browser that opened the link, with cookies enabled). Open the authorization link again.',
+  },
   DATABASE_UNAVAILABLE: {
     heading: 'Temporarily unavailable',
     message:

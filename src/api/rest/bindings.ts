@@ -54,15 +54,18 @@ function httpRulesOf(method: DescMethod): HttpRule[] {
   return readHttpRules(new BinaryReader(field.data).bytes());
 }
 
-/** `/a/{id}/b` → `/a/:id/b`; null when a variable does not fill a whole segment (`{id}:verb`, `{x=*}`). */
+/**
+ * `/a/{id}/b` → `/a/:id/b`, `/a/{id}:verb` → `/a/:id:verb`; null when a variable does not fill a
+ * whole segment (`{x=*}`, `pre{x}`).
+ */
 function toPattern(template: string): { pattern: string; params: string[] } | null {
   const params: string[] = [];
   const segments = template.split('/').map((seg) => {
     if (!seg.includes('{')) return seg;
-    const m = /^\{([a-z_][a-z0-9_]*)\}$/.exec(seg);
+    const m = /^\{([a-z_][a-z0-9_]*)\}(:[A-Za-z0-9_-]+)?$/.exec(seg);
     if (!m?.[1]) return null;
     params.push(m[1]);
-    return `:${m[1]}`;
+    return `:${m[1]}${m[2] ?? ''}`;
   });
   if (segments.includes(null)) return null;
   return { pattern: segments.join('/'), params };

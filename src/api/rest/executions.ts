@@ -5,6 +5,7 @@ import { sendAppError, sendJson } from '../../http/respond.js';
 import type { Router } from '../../http/router.js';
 import type { Logger } from '../../log/logger.js';
 import type { Store, ToolExecution } from '../../store/index.js';
+import { requireScope } from '../auth/scopes.js';
 import type { Authenticate } from '../rpc/auth-interceptor.js';
 
 const querySchema = z.strictObject({
@@ -39,7 +40,7 @@ const encodeCursor = (e: ToolExecution) => Buffer.from(`${e.startedAt}:${e.id}`)
 function decodeCursor(token: string | undefined): { startedAt: number; id: string } | undefined {
   if (!token) return undefined;
   const m = /^(\d{1,16}):(exe_[a-z0-9]{1,40})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-  if (!m) throw new AppError('INVALID_ARGUMENT', 'page_token is not valid.');
+  if (!m) throw new AppError('INVALID_ARGUMENT', 'page_token: is not a page token from this server.');
   return { startedAt: Number(m[1]), id: m[2]! };
 }
 
@@ -50,8 +51,7 @@ export function registerExecutionRoutes(
 ): void {
   router.add('GET', '/api/v1/tools/executions', async (req, res) => {
     try {
-      await deps.authenticate(req.headers.authorization ?? null);
-      // scope check (issue 6): reading the execution log needs the API client's `tools` scope.
+      requireScope(await deps.authenticate(req.headers.authorization ?? null), 'tools');
       const query = Object.fromEntries(new URL(req.url ?? '/', 'http://rest.invalid').searchParams);
       const q = parseOrThrow(querySchema, query);
       const rows = await deps.store.toolExecutions.list({

@@ -97,7 +97,11 @@ export async function requestJson(
         throw invalid('The body must be a JSON object.');
       json = applyAliases(b.method.input, body);
     } else {
-      json = { [b.body]: body };
+      // grpc-gateway: the body fills one field; the others come from the query string.
+      json = {
+        ...queryToJson(b.method.input, new URL(req.url ?? '/', 'http://rest.invalid').searchParams),
+        [b.body]: body,
+      };
     }
   }
   for (const name of b.pathParams) json[name] = params[name] ?? '';

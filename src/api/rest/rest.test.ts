@@ -4,9 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAirtableStore } from '../../../test/helpers/rpc-fixture.js';
-import { createAccountLookup } from '../../accounts/account-lookup.js';
-import { createAuthorizationLinks } from '../../accounts/authorization-links.js';
+import { ALL_SCOPES_PRINCIPAL, openAirtableStore, serviceDeps } from '../../../test/helpers/rpc-fixture.js';
 import { type Config, loadConfig, withListenAddress } from '../../config/config.js';
 import { AppError } from '../../errors/index.js';
 import { sendJson } from '../../http/respond.js';
@@ -51,13 +49,12 @@ beforeAll(async () => {
   const { port } = server.address() as AddressInfo;
   base = `http://127.0.0.1:${port}`;
   config = withListenAddress(loadConfig({ LATCHKEY_DATA_DIR: tmp }, {}), port);
-  const lookup = createAccountLookup(store);
-  const links = createAuthorizationLinks({ store, config, lookup, log });
+
   const authenticate = async (authorization: string | null) => {
-    if (authorization === `Bearer ${TOKEN}`) return { clientId: 'skc_test' };
+    if (authorization === `Bearer ${TOKEN}`) return ALL_SCOPES_PRINCIPAL('skc_test');
     throw new AppError('UNAUTHENTICATED', 'Missing or invalid bearer token.');
   };
-  createRestRoutes({ store, lookup, links, authenticate, log }).register(router);
+  createRestRoutes({ ...serviceDeps(store, config, log), authenticate }).register(router);
 });
 
 afterAll(async () => {

@@ -1,5 +1,7 @@
-import type { MessageInitShape } from '@bufbuild/protobuf';
+import type { JsonObject, MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
+import { getProvider } from '../../providers/index.js';
+import { authorizationTypeOf, providerKey } from '../../providers/wire-names.js';
 import type { AccountStatus, ConnectedAccount, Connection } from '../../store/index.js';
 import {
   type ConnectedAccountForListSchema,
@@ -8,6 +10,8 @@ import {
   ConnectorType,
 } from './descriptors.js';
 
+export { providerKey };
+
 const STATUS: Record<AccountStatus, ConnectorStatus> = {
   PENDING_AUTH: ConnectorStatus.PENDING_AUTH,
   ACTIVE: ConnectorStatus.ACTIVE,
@@ -15,11 +19,6 @@ const STATUS: Record<AccountStatus, ConnectorStatus> = {
   PENDING_VERIFICATION: ConnectorStatus.PENDING_VERIFICATION,
   DISCONNECTED: ConnectorStatus.DISCONNECTED,
 };
-
-/** Provider keys as Scalekit spells them: `airtable` → `AIRTABLE`, `custom-oauth2` → `CUSTOM_OAUTH2`. */
-export function providerKey(provider: string): string {
-  return provider.toUpperCase().replace(/-/g, '_');
-}
 
 const ts = (ms: number | null) => (ms === null ? undefined : timestampFromMs(ms));
 
@@ -30,7 +29,7 @@ function common(account: ConnectedAccount, connection: Connection) {
     identifier: account.identifier,
     provider: providerKey(connection.provider),
     status: STATUS[account.status],
-    authorizationType: ConnectorType.OAUTH,
+    authorizationType: ConnectorType[authorizationTypeOf(getProvider(connection.provider))],
     tokenExpiresAt: ts(account.tokenExpiresAt),
     updatedAt: ts(account.updatedAt),
     lastUsedAt: ts(account.lastUsedAt),
@@ -39,25 +38,35 @@ function common(account: ConnectedAccount, connection: Connection) {
   };
 }
 
-/**
- * A connected account as the SDK sees it. Tokens are included only with `withTokens`
- * (GetConnectedAccountAuth); otherwise the OAuth details carry the granted scopes alone.
- */
-export function toAccountMessage(
-  account: ConnectedAccount,
-  connection: Connection,
-  opts: { withTokens: boolean },
-): MessageInitShape<typeof ConnectedAccountSchema> {
-  const oauthToken = opts.withTokens
+function authorizationDetails(account: ConnectedAccount, connection: Connection, withCredentials: boolean) {
+  if (getProvider(connection.provider).auth.type === 'static') {
+    const details: JsonObject = withCredentials && account.credentials ? { ...account.credentials } : {};
+    return { details: { case: 'staticAuth' as const, value: { details } } };
+  }
+  const oauthToken = withCredentials
     ? {
         accessToken: account.accessToken ?? '',
         refreshToken: account.refreshToken ?? '',
         scopes: account.scopes,
       }
     : { scopes: account.scopes };
+  return { details: { case: 'oauthToken' as const, value: oauthToken } };
+}
+
+/**
+ * A connected account as the SDK sees it. Credentials (OAuth tokens, static credentials) are
+ * included only with `withCredentials` — GetConnectedAccountAuth for a client holding
+ * `tokens:read`; otherwise OAuth details carry the granted scopes alone and static details are empty.
+ */
+export function toAccountMessage(
+  account: ConnectedAccount,
+  connection: Connection,
+  opts: { withCredentials: boolean },
+): MessageInitShape<typeof ConnectedAccountSchema> {
   return {
     ...common(account, connection),
-    authorizationDetails: { details: { case: 'oauthToken', value: oauthToken } },
+    authorizationDetails: authorizationDetails(account, connection, opts.withCredentials),
+    ...(account.apiConfig ? { apiConfig: account.apiConfig as JsonObject } : {}),
   };
 }
 

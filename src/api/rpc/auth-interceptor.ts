@@ -1,10 +1,9 @@
 import { createContextKey, type Interceptor } from '@connectrpc/connect';
 import type { Logger } from '../../log/logger.js';
+import type { Principal } from '../auth/token-issuer.js';
 import { toConnectError } from './errors.js';
 
-export interface Principal {
-  clientId: string;
-}
+export type { Principal };
 
 /** Verifies the `authorization` header; throws AppError UNAUTHENTICATED when missing or invalid. */
 export type Authenticate = (authorization: string | null) => Promise<Principal>;

@@ -6,7 +6,7 @@ export const encodePageToken = (offset: number) => Buffer.from(`o:${offset}`).to
 export function decodePageToken(token: string): number {
   if (!token) return 0;
   const m = /^o:(\d{1,9})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-  if (!m?.[1]) throw new AppError('INVALID_ARGUMENT', 'page_token is not valid.');
+  if (!m?.[1]) throw new AppError('INVALID_ARGUMENT', 'page_token: is not a page token from this server.');
   return Number(m[1]);
 }
 

@@ -3,18 +3,15 @@ import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type { HttpRequest, HttpResponse } from '../../http/types.js';
 import type { Logger } from '../../log/logger.js';
 import { type Authenticate, createAuthInterceptor } from './auth-interceptor.js';
-import { type ConnectedAccountServiceDeps, createConnectedAccountService } from './connected-accounts.js';
-import { ConnectedAccountService, ConnectionService, ToolService } from './descriptors.js';
 import { toConnectError } from './errors.js';
-import { createToolService, type ToolServiceDeps } from './tools.js';
+import { createServices, type ServiceDeps } from './services.js';
+import { assertValid } from './validate.js';
 
 export type RequestHandler = (req: HttpRequest, res: HttpResponse) => void;
 
-export interface RpcDeps extends ConnectedAccountServiceDeps {
+export interface RpcDeps extends ServiceDeps {
   authenticate: Authenticate;
   log: Logger;
-  /** ToolService is served when given; otherwise it answers UNIMPLEMENTED. */
-  tools?: ToolServiceDeps;
 }
 
 /** Outermost interceptor: whatever a handler (or the auth check) throws leaves as a ConnectError. */
@@ -28,18 +25,26 @@ function errorInterceptor(log: Logger): Interceptor {
   };
 }
 
+/** After authentication: the request must satisfy its descriptor's `buf.validate` rules. */
+const validationInterceptor: Interceptor = (next) => async (req) => {
+  if (!req.stream) assertValid(req.method.input, req.message);
+  return next(req);
+};
+
 /**
  * The SDK's gRPC services. Interceptors are set per service, so the routes are complete on
- * their own whichever adapter serves them: every RPC needs a bearer, every error carries ErrorInfo.
- * ToolService's admin methods and ConnectionService are registered empty (UNIMPLEMENTED).
+ * their own whichever adapter serves them: every RPC needs a bearer, is validated against its
+ * descriptor, and every error carries ErrorInfo.
  */
 export function createRpcRoutes(deps: RpcDeps): (router: ConnectRouter) => void {
-  const interceptors = [errorInterceptor(deps.log), createAuthInterceptor(deps.authenticate, deps.log)];
-  const accounts = createConnectedAccountService(deps);
+  const interceptors = [
+    errorInterceptor(deps.log),
+    createAuthInterceptor(deps.authenticate, deps.log),
+    validationInterceptor,
+  ];
+  const services = createServices(deps);
   return (router) => {
-    router.service(ConnectedAccountService, accounts, { interceptors });
-    router.service(ToolService, deps.tools ? createToolService(deps.tools) : {}, { interceptors });
-    router.service(ConnectionService, {}, { interceptors });
+    for (const { service, impl } of services) router.service(service, impl, { interceptors });
   };
 }
 

@@ -7,9 +7,7 @@ import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { ScalekitClient, ScalekitServerException } from '@scalekit-sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAirtableStore } from '../../../test/helpers/rpc-fixture.js';
-import { createAccountLookup } from '../../accounts/account-lookup.js';
-import { createAuthorizationLinks } from '../../accounts/authorization-links.js';
+import { ALL_SCOPES_PRINCIPAL, openAirtableStore, serviceDeps } from '../../../test/helpers/rpc-fixture.js';
 import { type Config, loadConfig, withListenAddress } from '../../config/config.js';
 import { AppError } from '../../errors/index.js';
 import { readForm } from '../../http/body.js';
@@ -53,7 +51,7 @@ async function fakeTokenEndpoint(req: HttpRequest, res: HttpResponse): Promise<v
 
 async function authenticate(authorization: string | null) {
   const token = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
-  if (token && issued.has(token)) return { clientId: CLIENT_ID };
+  if (token && issued.has(token)) return ALL_SCOPES_PRINCIPAL(CLIENT_ID);
   throw new AppError('UNAUTHENTICATED', token ? 'Invalid bearer token.' : 'Missing bearer token.');
 }
 
@@ -89,9 +87,7 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${port}`;
   config = withListenAddress(loadConfig({ LATCHKEY_DATA_DIR: tmp }, {}), port);
   store = await openAirtableStore(tmp);
-  const lookup = createAccountLookup(store);
-  const links = createAuthorizationLinks({ store, config, lookup, log });
-  handler = createRpcHandler({ store, lookup, links, authenticate, log }, (req, res) => {
+  handler = createRpcHandler({ ...serviceDeps(store, config, log), authenticate }, (req, res) => {
     void fakeTokenEndpoint(req, res);
   });
   client = new ScalekitClient(baseUrl, CLIENT_ID, CLIENT_SECRET);
@@ -224,13 +220,15 @@ describe('ConnectedAccountService over gRPC, driven by the official SDK', () => 
   });
 
   it('answers UNIMPLEMENTED for methods Latchkey does not serve', async () => {
-    const verify = await sdkError(
-      client.actions.verifyConnectedAccountUser({ authRequestId: 'x', identifier: 'y' }),
-    );
-    expect(verify.grpcStatus).toBe(Code.Unimplemented);
-    expect(verify.errorCode).toBe('UNIMPLEMENTED');
-    const connections = await sdkError(client.actions.listConnections());
-    expect(connections.grpcStatus).toBe(Code.Unimplemented);
+    issued.add('unimplemented-token');
+    const err = await rawClient('unimplemented-token')
+      .getRedirectUrl({})
+      .then(
+        () => undefined,
+        (e: unknown) => e as ConnectError,
+      );
+    expect(err?.code).toBe(Code.Unimplemented);
+    expect(err?.findDetails(ErrorInfoSchema).map((d) => d.errorCode)).toEqual(['UNIMPLEMENTED']);
   });
 });
 

@@ -7,6 +7,7 @@ import type { Store } from '../../store/index.js';
 import { scopedTools, searchTools } from '../../tools/catalog.js';
 import type { ToolExecutor } from '../../tools/executor.js';
 import { listTools, type RegisteredTool } from '../../tools/registry.js';
+import { mayUseConnection, requireScope } from '../auth/scopes.js';
 import { providerKey } from './account-mapper.js';
 import { type Principal, principalKey } from './auth-interceptor.js';
 import type { Filter, ToolService } from './descriptors.js';
@@ -42,10 +43,11 @@ function requireIdentifier(identifier: string): string {
  * The one gate of every ToolService call: the caller is an authenticated API client (the
  * interceptor ran). `connectionNames`: the connections the call touches, when known.
  */
-function authorizeTools(ctx: HandlerContext, _connectionNames: readonly string[] = []): Principal {
+function authorizeTools(ctx: HandlerContext, connectionNames: readonly string[] = []): Principal {
   const principal = ctx.values.get(principalKey);
   if (!principal) throw new AppError('UNAUTHENTICATED');
-  // scope check (issue 6): require the API client's `tools` scope, limited to _connectionNames when it names connections.
+  requireScope(principal, 'tools');
+  for (const name of connectionNames) requireScope(principal, 'tools', name);
   return principal;
 }
 
@@ -101,7 +103,7 @@ export function createToolService(deps: ToolServiceDeps): ToolsImpl {
     },
 
     async listScopedTools(req, ctx) {
-      authorizeTools(ctx, req.filter?.connectionNames ?? []);
+      const principal = authorizeTools(ctx, req.filter?.connectionNames ?? []);
       const identifier = requireIdentifier(req.identifier);
       if (!req.filter) throw invalid('filter is required.');
       const size = pageSizeOf(req.pageSize);
@@ -111,9 +113,15 @@ export function createToolService(deps: ToolServiceDeps): ToolsImpl {
         providers: req.filter.providers,
         toolNames: req.filter.toolNames,
       });
-      const scoped = accounts.flatMap((a) =>
-        a.tools.map((tool) => ({ tool: toToolMessage(tool), identifier, connectedAccountId: a.account.id })),
-      );
+      const scoped = accounts
+        .filter((a) => mayUseConnection(principal, a.connection.name))
+        .flatMap((a) =>
+          a.tools.map((tool) => ({
+            tool: toToolMessage(tool),
+            identifier,
+            connectedAccountId: a.account.id,
+          })),
+        );
       const p = page(scoped, req.pageToken, size);
       return { tools: p.items, ...p.info };
     },
@@ -141,6 +149,10 @@ export function createToolService(deps: ToolServiceDeps): ToolsImpl {
         organizationId: req.organizationId || undefined,
         userId: req.userId || undefined,
       });
+      // A client limited to named connections may only run tools on accounts of those connections.
+      if (principal.connections !== null) {
+        requireScope(principal, 'tools', (await lookup.resolve(ref)).connection.name);
+      }
       const { data, executionId } = await executor.execute(
         {
           toolName: req.toolName,

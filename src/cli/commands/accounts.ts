@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { createAccountLookup } from '../../accounts/account-lookup.js';
 import { createTokenRefresher } from '../../accounts/refresh/index.js';
 import { AppError } from '../../errors/index.js';
+import { createEventRecorder } from '../../events/recorder.js';
+import { refreshEvents } from '../../events/refresh-events.js';
 import { createLogger } from '../../log/logger.js';
 import { createTokenClient } from '../../oauth/index.js';
 import type { ConnectedAccount, Connection } from '../../store/index.js';
@@ -110,8 +112,16 @@ export function accountsCommand(): Command {
       });
       const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
       try {
-        const refresher = createTokenRefresher({ store, config, tokens, log });
-        const refreshed = await refresher.refreshNow(account, connection);
+        // Its outcome is an account event like any refresh's (a running server delivers the webhooks).
+        const events = createEventRecorder({ store, log });
+        const refresher = createTokenRefresher({
+          store,
+          config,
+          tokens,
+          log,
+          settled: refreshEvents(events),
+        });
+        const refreshed = await refresher.refreshNow(account, connection).finally(() => events.drain(5000));
         if (opts.json) return printJson(view(refreshed, connection));
         printLines(
           `Refreshed ${refreshed.id} (${connection.name} / ${refreshed.identifier}).`,

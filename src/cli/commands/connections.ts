@@ -21,6 +21,10 @@ interface ConnectionFlags {
   pkce?: boolean;
   clientAuth?: ClientAuth;
   enabled?: boolean;
+  revokeUrl?: string;
+  apiKeyHeader?: string;
+  apiKeyPrefix?: string;
+  apiKeyQuery?: string;
   json?: boolean;
 }
 
@@ -45,6 +49,13 @@ function withConnectionFlags(cmd: Command): Command {
       .addOption(
         new Option('--client-auth <kind>', 'token endpoint client auth').choices(['basic', 'post', 'none']),
       )
+      .option('--revoke-url <url>', 'RFC 7009 revocation endpoint (disconnect/delete revoke the grant there)')
+      .option('--api-key-header <name>', 'custom-api-key: the header carrying the key (default X-API-Key)')
+      .option(
+        '--api-key-prefix <prefix>',
+        'custom-api-key: text before the key in that header, e.g. "Bearer "',
+      )
+      .option('--api-key-query <name>', 'custom-api-key: send the key as this query parameter instead')
       .option('--json', 'print JSON'),
     { urls: true },
   );
@@ -90,6 +101,10 @@ async function toInput(f: ConnectionFlags): Promise<Partial<ConnectionInput>> {
   if (f.pkce !== undefined) input.pkce = f.pkce;
   if (f.clientAuth !== undefined) input.clientAuth = f.clientAuth;
   if (f.enabled !== undefined) input.enabled = f.enabled;
+  if (f.revokeUrl !== undefined) input.revokeUrl = f.revokeUrl;
+  if (f.apiKeyHeader !== undefined) input.apiKeyHeader = f.apiKeyHeader;
+  if (f.apiKeyPrefix !== undefined) input.apiKeyPrefix = f.apiKeyPrefix;
+  if (f.apiKeyQuery !== undefined) input.apiKeyQuery = f.apiKeyQuery;
   return input;
 }
 
@@ -101,6 +116,15 @@ const short = (v: ConnectionView) => ({
 });
 
 function printView(v: ConnectionView, verb: string): void {
+  if (v.authType !== 'oauth2') {
+    printLines(
+      `${verb} connection "${v.name}" (${v.id}), provider ${v.provider}.`,
+      `  Users enter their credentials (${v.authType}) on Latchkey's page opened from an authorization link.`,
+      `  API base:  ${v.apiBaseUrl}`,
+      `  Credential goes in: ${v.credentialPlacement}   enabled: ${v.enabled}`,
+    );
+    return;
+  }
   printLines(
     `${verb} connection "${v.name}" (${v.id}), provider ${v.provider}.`,
     `  Redirect URI (register it at the provider): ${v.redirectUri}`,
@@ -109,13 +133,16 @@ function printView(v: ConnectionView, verb: string): void {
     `  Authorize: ${v.authorizeUrl}`,
     `  Token:     ${v.tokenUrl}`,
     `  API base:  ${v.apiBaseUrl}`,
+    `  Revoke:    ${v.revokeUrl ?? '(provider has none)'}`,
     `  PKCE: ${v.pkce ? 'S256' : 'off'}   client auth: ${v.hasClientSecret ? v.clientAuth : 'none (client_id in the body)'}   enabled: ${v.enabled}`,
   );
 }
 
 /** `latchkey connections create|list|get|update|delete`. */
 export function connectionsCommand(): Command {
-  const cmd = new Command('connections').description('Manage connections (a provider + your OAuth app)');
+  const cmd = new Command('connections').description(
+    'Manage connections (a provider + your OAuth app, or an API that takes keys)',
+  );
   const providers = listProviders().map((p) => p.key);
 
   withConnectionFlags(

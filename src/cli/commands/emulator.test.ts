@@ -62,6 +62,17 @@ describe('parseEmulatorFlags', () => {
       },
     });
   });
+  it('maps personal access tokens and the revocation endpoint', () => {
+    const parsed = parseEmulatorFlags({
+      ...base,
+      personalAccessToken: ['patA', 'patB'],
+      revocationEndpoint: true,
+    });
+    expect(parsed).toMatchObject({
+      ok: true,
+      options: { personalAccessTokens: ['patA', 'patB'], revocationEndpoint: true },
+    });
+  });
   it.each([
     [{ ...base, port: 'abc' }, '--port'],
     [{ ...base, port: '70000' }, '--port'],
@@ -124,6 +135,7 @@ describe('latchkey emulator airtable (in process)', () => {
       apiCalls: 0,
       rateLimited: 0,
       webhookNotifications: 0,
+      revocations: 0,
     });
     const mine = process.listeners('SIGTERM').filter((l) => !before.includes(l));
     expect(mine).toHaveLength(1);

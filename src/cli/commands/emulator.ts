@@ -13,6 +13,8 @@ interface RawOptions {
   refreshTokenTtl?: string;
   rateLimit?: string;
   rateLimitLockout?: string;
+  personalAccessToken?: string[];
+  revocationEndpoint?: boolean;
 }
 
 type Parsed = { ok: true; options: AirtableEmulatorOptions } | { ok: false; error: string };
@@ -63,6 +65,8 @@ export function parseEmulatorFlags(raw: RawOptions): Parsed {
   if (typeof refreshTokenTtlSec === 'number') options.refreshTokenTtlSec = refreshTokenTtlSec;
   if (typeof rateLimitPerSecond === 'number') options.rateLimitPerSecond = rateLimitPerSecond;
   if (typeof rateLimitLockoutSec === 'number') options.rateLimitLockoutSec = rateLimitLockoutSec;
+  if (raw.personalAccessToken?.length) options.personalAccessTokens = raw.personalAccessToken;
+  if (raw.revocationEndpoint) options.revocationEndpoint = true;
   return { ok: true, options };
 }
 
@@ -138,6 +142,12 @@ export function registerEmulatorCommand(program: Command): void {
       '--rate-limit-lockout <sec>',
       'seconds every request to a base gets 429 after it went over (default 30)',
     )
+    .option(
+      '--personal-access-token <token>',
+      'accept this personal access token on the Web API, all scopes and bases (repeatable; for airtable-pat)',
+      (v: string, all: string[] | undefined) => [...(all ?? []), v],
+    )
+    .option('--revocation-endpoint', 'serve RFC 7009 revocation at /oauth2/v1/revoke (Airtable has none)')
     .allowExcessArguments(false)
     .showHelpAfterError(false)
     .exitOverride(exitOnParseError)

@@ -27,6 +27,8 @@ const optionsSchema = z.object({
   registeredScopes: z.array(z.string().min(1)).min(1).optional(),
   user: z.object({ id: z.string().min(1), email: z.string().min(1), name: z.string().optional() }).optional(),
   appName: z.string().min(1).default('Latchkey'),
+  personalAccessTokens: z.array(z.string().min(1)).default([]),
+  revocationEndpoint: z.boolean().default(false),
 });
 
 /** Options with every default filled in; the secret is `undefined` for a public client. */
@@ -45,6 +47,8 @@ export interface EmulatorConfig {
   registeredScopes: readonly string[];
   user: EmulatorUser;
   appName: string;
+  personalAccessTokens: string[];
+  revocationEndpoint: boolean;
 }
 
 /** Validates options and applies defaults; throws a TypeError naming every bad option. */

@@ -8,6 +8,7 @@ import { createContext, type EmulatorContext } from './context.js';
 import { sendJson, sendNotFound } from './errors.js';
 import { pathSegments } from './http-util.js';
 import { resolveOptions } from './options.js';
+import { handleRevoke } from './revoke.js';
 import { snapshotStats } from './stats.js';
 import { handleToken } from './token.js';
 import type { AirtableEmulator, AirtableEmulatorOptions } from './types.js';
@@ -19,6 +20,9 @@ async function route(ctx: EmulatorContext, req: IncomingMessage, res: ServerResp
   if (path === '/oauth2/v1/authorize' && method === 'GET') return handleAuthorize(ctx, res, url);
   if (path === CONSENT_PATH && method === 'POST') return handleConsent(ctx, req, res);
   if (path === '/oauth2/v1/token' && method === 'POST') return handleToken(ctx, req, res);
+  if (path === '/oauth2/v1/revoke' && method === 'POST' && ctx.config.revocationEndpoint) {
+    return handleRevoke(ctx, req, res);
+  }
   if (path === '/_emulator/stats' && method === 'GET') return sendJson(res, 200, snapshotStats(ctx.stats));
   const attachment = /^\/_emulator\/attachments\/(att[A-Za-z0-9]{14})$/.exec(path)?.[1];
   if (attachment && method === 'GET') return sendAttachment(ctx, res, attachment);
@@ -66,6 +70,13 @@ function baseUrl(host: string, port: number): string {
 export async function startAirtableEmulator(options: AirtableEmulatorOptions): Promise<AirtableEmulator> {
   const config = resolveOptions(options);
   const ctx = createContext(config);
+  const addPat = (token: string) =>
+    ctx.state.addPersonalToken(
+      token,
+      [...config.registeredScopes],
+      ctx.workspace.map((b) => b.id),
+    );
+  for (const token of config.personalAccessTokens) addPat(token);
   const server = createServer(createAirtableHandler(ctx));
   const address = await listen(server, config.port, config.host);
   const url = baseUrl(config.host, address.port);
@@ -76,6 +87,7 @@ export async function startAirtableEmulator(options: AirtableEmulatorOptions): P
     authorizeUrl: `${url}/oauth2/v1/authorize`,
     tokenUrl: `${url}/oauth2/v1/token`,
     apiBaseUrl: url,
+    revokeUrl: config.revocationEndpoint ? `${url}/oauth2/v1/revoke` : undefined,
     clientId: config.clientId,
     clientSecret: config.clientSecret,
     user: { ...config.user },
@@ -83,6 +95,7 @@ export async function startAirtableEmulator(options: AirtableEmulatorOptions): P
     expireAccessTokens: () => ctx.state.expireAccessTokens(),
     revokeAllGrants: () => ctx.state.revokeAllGrants(),
     inspect: () => ({ bases: ctx.workspace, webhooks: (baseId: string) => ctx.webhooks.list(baseId) }),
+    addPersonalAccessToken: addPat,
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

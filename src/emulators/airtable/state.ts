@@ -63,8 +63,22 @@ export class EmulatorState {
   readonly grants = new Map<string, Grant>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+  /** Personal access tokens and the grant each stands for (all scopes, all bases). */
+  readonly personalTokens = new Map<string, Grant>();
 
   constructor(readonly now: () => number = Date.now) {}
+
+  addPersonalToken(token: string, scopes: string[], baseIds: string[]): void {
+    this.personalTokens.set(token, { id: randomId('pat'), clientId: '', scopes, baseIds, revoked: false });
+  }
+
+  /** RFC 7009: revokes the grant behind a refresh or access token; false when the token is unknown. */
+  revokeToken(token: string): boolean {
+    const grantId = this.refreshTokens.get(token)?.grantId ?? this.accessTokens.get(token)?.grantId;
+    if (grantId === undefined) return false;
+    this.revokeGrant(grantId);
+    return true;
+  }
 
   addPending(req: Omit<PendingRequest, 'id'>): PendingRequest {
     const pending = { ...req, id: opaqueToken('req') };
@@ -134,6 +148,8 @@ export class EmulatorState {
 
   /** The grant and scopes behind a bearer token, if it is live. */
   authenticate(token: string): LiveAccess | undefined {
+    const pat = this.personalTokens.get(token);
+    if (pat) return pat.revoked ? undefined : { grant: pat, scopes: pat.scopes };
     const record = this.accessTokens.get(token);
     if (!record || record.revoked || record.expiresAt <= this.now()) return undefined;
     const grant = this.grants.get(record.grantId);

@@ -10,6 +10,7 @@ export function createStats(): EmulatorStats {
     apiCalls: 0,
     rateLimited: 0,
     webhookNotifications: 0,
+    revocations: 0,
   };
 }
 

@@ -41,6 +41,16 @@ export interface AirtableEmulatorOptions {
   user?: EmulatorUser;
   /** Integration name shown on the consent page; default 'Latchkey'. */
   appName?: string;
+  /**
+   * Personal access tokens the Web API accepts (`Authorization: Bearer pat…`), each granting every
+   * registered scope on every base — Airtable's alternative to OAuth, for the airtable-pat provider.
+   */
+  personalAccessTokens?: string[];
+  /**
+   * Serve an RFC 7009 revocation endpoint at `/oauth2/v1/revoke` (default false). Airtable has
+   * none; this exists to test revoke-at-provider with a custom-oauth2 connection.
+   */
+  revocationEndpoint?: boolean;
 }
 
 export interface EmulatorStats {
@@ -52,6 +62,8 @@ export interface EmulatorStats {
   rateLimited: number;
   /** Webhook pings sent (delivered or not). */
   webhookNotifications: number;
+  /** Tokens revoked at the revocation endpoint. */
+  revocations: number;
 }
 
 export interface AirtableEmulator {
@@ -63,6 +75,8 @@ export interface AirtableEmulator {
   tokenUrl: string;
   /** `${url}` (API paths are /v0/...) */
   apiBaseUrl: string;
+  /** `${url}/oauth2/v1/revoke` when `revocationEndpoint` is on, else undefined. */
+  revokeUrl: string | undefined;
   clientId: string;
   clientSecret: string | undefined;
   user: EmulatorUser;
@@ -73,5 +87,7 @@ export interface AirtableEmulator {
   revokeAllGrants(): void;
   /** Test helper: the live in-memory data (bases with tables and records, webhooks), to check effects. */
   inspect(): EmulatorData;
+  /** Test helper: accept another personal access token from now on. */
+  addPersonalAccessToken(token: string): void;
   close(): Promise<void>;
 }

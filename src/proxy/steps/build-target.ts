@@ -8,12 +8,41 @@ export interface UpstreamTarget {
   path: string;
 }
 
+/** Query decoding for name comparison only; malformed escapes compare as written. */
+function decodeName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * The caller's query with credential parameters added — and any parameter of the same name the
+ * caller sent removed, so the caller cannot shadow the credential.
+ */
+function withQuery(search: string, extra: ReadonlyArray<readonly [string, string]>): string {
+  if (extra.length === 0) return search;
+  const names = new Set(extra.map(([k]) => k));
+  const kept = search
+    .slice(1)
+    .split('&')
+    .filter((pair) => pair !== '' && !names.has(decodeName(pair.split('=', 1)[0] ?? '')));
+  const added = extra.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+  return `?${[...kept, ...added].join('&')}`;
+}
+
 /**
  * Joins the connection's API base and the caller's path by string concatenation (no URL
  * resolution, so nothing relative can climb out), then re-parses the result and asserts it
  * stays on the base's origin and under its path — defence in depth behind parseTarget.
+ * `extraQuery`: credential parameters (API keys placed in the query).
  */
-export function buildTarget(apiBaseUrl: string, target: ProxyTarget): UpstreamTarget {
+export function buildTarget(
+  apiBaseUrl: string,
+  target: ProxyTarget,
+  extraQuery: ReadonlyArray<readonly [string, string]> = [],
+): UpstreamTarget {
   let base: URL;
   try {
     base = new URL(apiBaseUrl);
@@ -24,7 +53,7 @@ export function buildTarget(apiBaseUrl: string, target: ProxyTarget): UpstreamTa
     throw new AppError('INTERNAL', 'The connection has an invalid API base URL.');
   }
   const basePath = base.pathname.replace(/\/+$/, '');
-  const path = basePath + target.path + target.search;
+  const path = basePath + target.path + withQuery(target.search, extraQuery);
   const resolved = new URL(base.origin + path);
   if (resolved.origin !== base.origin || !resolved.pathname.startsWith(`${basePath}/`)) {
     throw new AppError('PROXY_PATH_INVALID');

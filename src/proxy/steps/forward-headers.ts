@@ -18,13 +18,17 @@ const NOT_FORWARDED = new Set([
 /**
  * The app's headers as a flat `[name, value, …]` list (duplicates and order kept), minus
  * hop-by-hop headers (and any the Connection header names), HTTP/2 pseudo-headers, our own
- * `x-latchkey-*` and NOT_FORWARDED — plus the user's bearer token and the body's length.
+ * `x-latchkey-*`, NOT_FORWARDED and any header the credential sets — plus the credential (a string
+ * is an OAuth access token: `Authorization: Bearer …`) and the body's length.
  */
 export function forwardHeaders(
   rawHeaders: readonly string[],
-  accessToken: string,
+  credential: string | ReadonlyArray<readonly [string, string]>,
   contentLength: number | undefined,
 ): string[] {
+  const injected: ReadonlyArray<readonly [string, string]> =
+    typeof credential === 'string' ? [['authorization', `Bearer ${credential}`]] : credential;
+  const replaced = new Set(injected.map(([name]) => name.toLowerCase()));
   const connectionValues: string[] = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     if (rawHeaders[i]!.toLowerCase() === 'connection') connectionValues.push(rawHeaders[i + 1]!);
@@ -36,10 +40,10 @@ export function forwardHeaders(
     const lower = name.toLowerCase();
     if (lower.startsWith(':') || NOT_FORWARDED.has(lower) || isHopByHop(lower) || isLatchkeyHeader(lower))
       continue;
-    if (listed.has(lower)) continue;
+    if (listed.has(lower) || replaced.has(lower)) continue;
     out.push(name, rawHeaders[i + 1]!);
   }
-  out.push('authorization', `Bearer ${accessToken}`);
+  for (const [name, value] of injected) out.push(name, value);
   if (contentLength !== undefined) out.push('content-length', String(contentLength));
   return out;
 }

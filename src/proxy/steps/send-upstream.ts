@@ -15,20 +15,20 @@ export interface UpstreamCall {
 }
 
 /**
- * One request to the provider with the user's token. Redirects are never followed (undici's
+ * One request to the provider with the user's credential (a string: an OAuth access token). Redirects are never followed (undici's
  * request does not), so a 3xx reaches the caller as is. Resolves once the response headers
  * arrive; the body is left to stream. Rejects only with AppErrors.
  */
 export async function sendUpstream(
   call: UpstreamCall,
-  accessToken: string,
+  credential: string | ReadonlyArray<readonly [string, string]>,
 ): Promise<Dispatcher.ResponseData> {
   try {
     return await call.dispatcher.request({
       origin: call.target.origin,
       path: call.target.path,
       method: call.method,
-      headers: forwardHeaders(call.rawHeaders, accessToken, call.body.length),
+      headers: forwardHeaders(call.rawHeaders, credential, call.body.length),
       body: call.body.data ?? null,
       signal: call.signal,
       headersTimeout: call.timeoutMs,

@@ -62,8 +62,9 @@ describe.skipIf(process.env.LATCHKEY_TEST_PG !== '1')('PostgreSQL startup', () =
         name: string;
       }>`select name from latchkey_migration order by name`.execute(store.db);
       expect(migrations.rows.map((r) => r.name)).toEqual(MIGRATION_NAMES);
-      const checks = await store.db.selectFrom('latchkey_meta').select('key').execute();
-      expect(checks.map((r) => r.key)).toEqual(['master_key_check']);
+      const checks = await store.db.selectFrom('latchkey_meta').select('key').orderBy('key').execute();
+      // The key check once; the environment id (migration 003) once.
+      expect(checks.map((r) => r.key)).toEqual(['environment_id', 'master_key_check']);
       // Every replica works on it.
       const { client } = await stores[1]!.apiClients.create('replica');
       expect((await stores[3]!.apiClients.get(client.id))?.name).toBe('replica');

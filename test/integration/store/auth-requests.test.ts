@@ -53,6 +53,7 @@ describeStore((ctx) => {
         appState: 'app-state-1',
         userVerifyUrl: 'https://app.example/verify',
         createdAt: T0,
+        createdBy: null,
       });
 
       const raw = await ctx.store.db

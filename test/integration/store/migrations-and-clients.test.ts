@@ -127,6 +127,8 @@ describeStore((ctx) => {
         createdAt: T0,
         revokedAt: null,
         lastUsedAt: null,
+        scopes: ['accounts:read', 'accounts:write', 'proxy', 'tools'],
+        connections: null,
       });
       const raw = await ctx.store.db
         .selectFrom('api_clients')
@@ -160,13 +162,35 @@ describeStore((ctx) => {
       expect(await ctx.store.apiClients.revoke('skc_000000000000000000')).toBe(false);
     });
 
+    it('create stores the scopes and connection limits given; setGrant replaces them', async () => {
+      const grant = { scopes: ['accounts:read', 'tokens:read'], connections: ['airtable', 'other'] };
+      const { client } = await ctx.store.apiClients.create('limited', T0, grant);
+      expect(await ctx.store.apiClients.get(client.id)).toMatchObject(grant);
+      expect(await ctx.store.apiClients.setGrant(client.id, { scopes: ['proxy'], connections: null })).toBe(
+        true,
+      );
+      expect(await ctx.store.apiClients.get(client.id)).toMatchObject({
+        scopes: ['proxy'],
+        connections: null,
+      });
+      expect(await ctx.store.apiClients.setGrant('skc_000000000000000000', grant)).toBe(false);
+    });
+
     it('list exposes no secret or hash fields', async () => {
       const { client, secret } = await ctx.store.apiClients.create('listed', T0);
       const list = await ctx.store.apiClients.list();
       const listed = list.find((c) => c.id === client.id);
       expect(listed).toEqual(client);
       for (const c of list) {
-        expect(Object.keys(c).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'revokedAt']);
+        expect(Object.keys(c).sort()).toEqual([
+          'connections',
+          'createdAt',
+          'id',
+          'lastUsedAt',
+          'name',
+          'revokedAt',
+          'scopes',
+        ]);
       }
       const text = JSON.stringify(list);
       expect(text).not.toContain(secret);

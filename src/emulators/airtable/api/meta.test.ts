@@ -134,6 +134,7 @@ describe('Web API: auth, whoami, bases, schema, routing', () => {
         'authorizations',
         'codeExchanges',
         'rateLimited',
+        'revocations',
         'refreshTokenReuses',
         'refreshes',
         'webhookNotifications',
