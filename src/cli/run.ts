@@ -24,8 +24,8 @@ export async function runCommand(
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError && err.code === 'commander.helpDisplayed') return 0;
     if (opts.rethrow) throw err;
+    if (err instanceof CommanderError && err.code === 'commander.helpDisplayed') return 0;
     if (err instanceof CommanderError) return err.exitCode;
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

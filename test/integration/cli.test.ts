@@ -162,7 +162,7 @@ describe('latchkey CLI', () => {
   it('validation errors name the flags; a public client says so; printed URLs follow --port / --public-url', async () => {
     const missing = await runCli(['connections', 'create', '--provider', 'airtable', '--name', 'nope'], env);
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toBe('error: --client-id is required (INVALID_ARGUMENT)\n');
+    expect(missing.stderr).toBe('error: --client-id is required for provider airtable (INVALID_ARGUMENT)\n');
     const noUrl = await runCli(
       ['connections', 'create', '--provider', 'custom-oauth2', '--name', 'nope', '--client-id', 'x'],
       env,

@@ -23,7 +23,7 @@ function methodsOf(obj: object): string[] {
 
 /** `Service.Method` of everything Latchkey implements (the served impls; nothing is called). */
 const implemented = new Set(
-  createServices({} as ServiceDeps).flatMap(({ service, impl }) =>
+  createServices({ tools: {} } as ServiceDeps).flatMap(({ service, impl }) =>
     service.methods.filter((m) => m.localName in impl).map((m) => `${service.name}.${m.name}`),
   ),
 );
