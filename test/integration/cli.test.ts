@@ -38,7 +38,10 @@ describe('latchkey CLI', () => {
     const { clientId } = JSON.parse(
       (await runCli(['clients', 'create', '--name', 'gone', '--json'], env)).stdout,
     );
-    expect((await runCli(['clients', 'revoke', clientId], env)).status).toBe(0);
+    const revoked = await runCli(['clients', 'revoke', clientId], env);
+    expect(revoked.status).toBe(0);
+    // It says how long running servers may still accept the tokens the client holds.
+    expect(revoked.stdout).toContain('running servers refuse the ones it holds within 5 s');
     const list = JSON.parse((await runCli(['clients', 'list', '--json'], env)).stdout);
     expect(list.find((c: { id: string }) => c.id === clientId).revokedAt).toBeTruthy();
     const bad = await runCli(['clients', 'revoke', 'skc_000'], env);

@@ -40,7 +40,9 @@ const VERIFIERS_TTL_MS = 60_000;
 /** An unknown `kid` triggers a re-read at most this often. */
 const UNKNOWN_KID_RELOAD_MS = 5_000;
 /** How long "client X is live (with these scopes) / revoked" is remembered. */
-const CLIENT_CACHE_MS = 5_000;
+/** How long a server trusts a client's status (revoked or not, scopes) before reading it again. */
+export const CLIENT_STATUS_CACHE_SEC = 5;
+const CLIENT_CACHE_MS = CLIENT_STATUS_CACHE_SEC * 1000;
 const CLIENT_CACHE_MAX = 10_000;
 
 const invalidToken = () => new AppError('UNAUTHENTICATED', 'The bearer token is invalid or expired.');

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { CONNECTION_NAME } from '../../accounts/connection-input.js';
 import { DEFAULT_SCOPES, parseScopes, SCOPES } from '../../api/auth/scopes.js';
+import { CLIENT_STATUS_CACHE_SEC } from '../../api/auth/token-issuer.js';
 import { AppError } from '../../errors/index.js';
 import type { ClientGrant } from '../../store/index.js';
 import { addStoreOptions, withStore } from '../context.js';
@@ -117,7 +118,7 @@ export function clientsCommand(): Command {
   addStoreOptions(
     cmd
       .command('revoke')
-      .description('Revoke an API client; its tokens stop working')
+      .description('Revoke an API client; running servers refuse its tokens within 5 s')
       .argument('<clientId>')
       .option('--json', 'print JSON'),
   ).action(async (clientId: string, opts: { json?: boolean }, sub: Command) => {
@@ -126,7 +127,11 @@ export function clientsCommand(): Command {
       if (!existing) throw new AppError('NOT_FOUND', `No API client with id "${clientId}".`);
       const revoked = await store.apiClients.revoke(clientId);
       if (opts.json) return printJson({ clientId, revoked: true, alreadyRevoked: !revoked });
-      printLines(revoked ? `Revoked ${clientId}.` : `${clientId} was already revoked.`);
+      printLines(
+        revoked
+          ? `Revoked ${clientId}. It can get no new tokens; running servers refuse the ones it holds within ${CLIENT_STATUS_CACHE_SEC} s (they re-read a client's status at most that often).`
+          : `${clientId} was already revoked.`,
+      );
     });
   });
   return cmd;

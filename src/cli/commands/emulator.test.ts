@@ -145,6 +145,56 @@ describe('latchkey emulator airtable (in process)', () => {
     expect(process.listeners('SIGTERM')).toEqual(before);
   });
 
+  it('at a terminal: readable lines, the secret hidden unless --show-secret, a listening line', async () => {
+    const shown = async (...extra: string[]) => {
+      let out = '';
+      let err = '';
+      vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        out += String(chunk);
+        return true;
+      });
+      vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        err += String(chunk);
+        return true;
+      });
+      const wasTty = process.stdout.isTTY;
+      process.stdout.isTTY = true;
+      try {
+        const before = process.listeners('SIGTERM');
+        const program = new Command('latchkey');
+        registerEmulatorCommand(program);
+        const run = program.parseAsync(
+          [
+            'emulator',
+            'airtable',
+            '--client-id',
+            'cid',
+            '--client-secret',
+            'sec-value',
+            '--redirect-uri',
+            'http://localhost:1/a',
+            ...extra,
+          ],
+          { from: 'user' },
+        );
+        await vi.waitFor(() => expect(err).toContain('listening on'), { timeout: 5000, interval: 10 });
+        for (const l of process.listeners('SIGTERM').filter((l) => !before.includes(l))) l('SIGTERM');
+        await run;
+      } finally {
+        process.stdout.isTTY = wasTty;
+      }
+      vi.restoreAllMocks();
+      return { out, err };
+    };
+    const hidden = await shown();
+    expect(hidden.err).toMatch(/^Airtable emulator listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+    expect(hidden.out).toContain('client id      cid');
+    expect(hidden.out).toContain('client secret  (set; --show-secret prints it)');
+    expect(hidden.out).not.toContain('sec-value');
+    expect((await shown('--show-secret')).out).toContain('client secret  sec-value');
+    expect(JSON.parse((await shown('--json')).out)).toMatchObject({ clientId: 'cid' });
+  });
+
   it('bad flag values print one error line and set exit code 2', async () => {
     const errors: string[] = [];
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -184,5 +234,5 @@ describe('latchkey emulator airtable (child process)', () => {
     const stderr = bad.output().stderr.trim();
     expect(stderr.split('\n')).toHaveLength(1);
     expect(stderr).toContain("unknown option '--bogus'");
-  }, 15_000);
+  }, 60_000);
 });

@@ -1,5 +1,10 @@
 import type { Command, CommanderError } from 'commander';
-import { type AirtableEmulatorOptions, startAirtableEmulator } from '../../emulators/airtable/index.js';
+import {
+  type AirtableEmulator,
+  type AirtableEmulatorOptions,
+  startAirtableEmulator,
+} from '../../emulators/airtable/index.js';
+import { isRedirectUri, redirectUriProblem } from '../../emulators/airtable/options.js';
 
 /** Raw commander values of `latchkey emulator airtable`. */
 interface RawOptions {
@@ -15,6 +20,9 @@ interface RawOptions {
   rateLimitLockout?: string;
   personalAccessToken?: string[];
   revocationEndpoint?: boolean;
+  stateFile?: string;
+  json?: boolean;
+  showSecret?: boolean;
 }
 
 type Parsed = { ok: true; options: AirtableEmulatorOptions } | { ok: false; error: string };
@@ -49,9 +57,8 @@ export function parseEmulatorFlags(raw: RawOptions): Parsed {
   if (!raw.clientId) return { ok: false, error: '--client-id is required' };
   const redirectUris = raw.redirectUri ?? [];
   if (redirectUris.length === 0) return { ok: false, error: 'at least one --redirect-uri is required' };
-  const badUri = redirectUris.find((u) => !URL.canParse(u));
-  if (badUri !== undefined)
-    return { ok: false, error: `--redirect-uri must be an absolute URL, got "${badUri}"` };
+  const badUri = redirectUris.find((u) => !isRedirectUri(u));
+  if (badUri !== undefined) return { ok: false, error: `--redirect-uri: ${redirectUriProblem(badUri)}` };
   if (raw.host === '') return { ok: false, error: '--host must not be empty' };
   const options: AirtableEmulatorOptions = {
     host: raw.host ?? '127.0.0.1',
@@ -67,6 +74,7 @@ export function parseEmulatorFlags(raw: RawOptions): Parsed {
   if (typeof rateLimitLockoutSec === 'number') options.rateLimitLockoutSec = rateLimitLockoutSec;
   if (raw.personalAccessToken?.length) options.personalAccessTokens = raw.personalAccessToken;
   if (raw.revocationEndpoint) options.revocationEndpoint = true;
+  if (raw.stateFile) options.stateFile = raw.stateFile;
   return { ok: true, options };
 }
 
@@ -98,16 +106,43 @@ async function runAirtableEmulator(raw: RawOptions): Promise<void> {
     return;
   }
   const shutdown = waitForShutdownSignal();
-  const ready = {
-    authorizeUrl: emulator.authorizeUrl,
-    tokenUrl: emulator.tokenUrl,
-    apiBaseUrl: emulator.apiBaseUrl,
-    clientId: emulator.clientId,
-    clientSecret: emulator.clientSecret ?? '',
-  };
-  process.stdout.write(`${JSON.stringify(ready)}\n`);
+  process.stdout.write(readyText(emulator, raw));
+  process.stderr.write(`Airtable emulator listening on ${emulator.url}\n`);
   await shutdown;
   await emulator.close();
+}
+
+/**
+ * For programs (stdout not a terminal, or `--json`): the one JSON line of the contract. For a person
+ * at a terminal: the same facts as lines, the client secret shown only with `--show-secret`.
+ */
+function readyText(emulator: AirtableEmulator, raw: RawOptions): string {
+  const secret = emulator.clientSecret ?? '';
+  if (raw.json || !process.stdout.isTTY) {
+    const ready = {
+      authorizeUrl: emulator.authorizeUrl,
+      tokenUrl: emulator.tokenUrl,
+      apiBaseUrl: emulator.apiBaseUrl,
+      clientId: emulator.clientId,
+      clientSecret: secret,
+    };
+    return `${JSON.stringify(ready)}\n`;
+  }
+  const shownSecret = !secret
+    ? '(none: a public client)'
+    : raw.showSecret
+      ? secret
+      : '(set; --show-secret prints it)';
+  return [
+    `  authorize URL  ${emulator.authorizeUrl}`,
+    `  token URL      ${emulator.tokenUrl}`,
+    `  API base URL   ${emulator.apiBaseUrl}`,
+    `  client id      ${emulator.clientId}`,
+    `  client secret  ${shownSecret}`,
+    `  state          ${raw.stateFile ?? 'in memory (--state-file keeps grants and data across restarts)'}`,
+    '  Ctrl-C stops it.',
+    '',
+  ].join('\n');
 }
 
 /** Bad flags exit 2 after commander's one-line error; `--help` exits 0. */
@@ -124,7 +159,7 @@ export function registerEmulatorCommand(program: Command): void {
     .exitOverride(exitOnParseError);
   emulator
     .command('airtable')
-    .description("Emulate Airtable's OAuth 2.0 server and a Web API subset (in memory)")
+    .description("Emulate Airtable's OAuth 2.0 server and a Web API subset (in memory, or in --state-file)")
     .option('--port <n>', 'port to listen on (0 = random)', '0')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--client-id <id>', 'client id of the registered integration')
@@ -148,6 +183,9 @@ export function registerEmulatorCommand(program: Command): void {
       (v: string, all: string[] | undefined) => [...(all ?? []), v],
     )
     .option('--revocation-endpoint', 'serve RFC 7009 revocation at /oauth2/v1/revoke (Airtable has none)')
+    .option('--state-file <path>', 'keep grants, tokens and data in this file across restarts (mode 0600)')
+    .option('--json', 'print the one JSON ready line even at a terminal (always printed when piped)')
+    .option('--show-secret', 'show the client secret at a terminal')
     .allowExcessArguments(false)
     .showHelpAfterError(false)
     .exitOverride(exitOnParseError)

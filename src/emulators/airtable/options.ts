@@ -9,6 +9,22 @@ export const DEMO_USER: EmulatorUser = {
   name: 'Demo User',
 };
 
+/**
+ * A registered redirect URI must be an absolute http(s) URL made of URI characters only: a
+ * copied placeholder such as `…/oauth/<connection id>/callback` is refused instead of silently
+ * never matching.
+ */
+export function isRedirectUri(uri: string): boolean {
+  if (/[\s<>{}"|\\^`]/.test(uri) || !URL.canParse(uri)) return false;
+  const { protocol } = new URL(uri);
+  return protocol === 'http:' || protocol === 'https:';
+}
+
+export const redirectUriProblem = (uri: string) =>
+  /[<>{}]/.test(uri)
+    ? `redirect URI "${uri.slice(0, 200)}" still holds a placeholder: paste the connection's Redirect URI (latchkey connections get <name>)`
+    : `redirect URI must be an absolute http(s) URL, got "${uri.slice(0, 200)}"`;
+
 const nonNegative = z.number().finite().nonnegative();
 const positive = z.number().finite().positive();
 
@@ -17,7 +33,9 @@ const optionsSchema = z.object({
   port: z.number().int().min(0).max(65535).default(0),
   clientId: z.string().min(1, 'clientId is required'),
   clientSecret: z.string().optional(),
-  redirectUris: z.array(z.string().min(1)).min(1, 'at least one redirect URI is required'),
+  redirectUris: z
+    .array(z.string().refine(isRedirectUri, { error: (iss) => redirectUriProblem(String(iss.input)) }))
+    .min(1, 'at least one redirect URI is required'),
   autoApprove: z.boolean().default(false),
   accessTokenTtlSec: positive.default(3600),
   refreshTokenTtlSec: positive.default(5_184_000),
@@ -29,6 +47,7 @@ const optionsSchema = z.object({
   appName: z.string().min(1).default('Latchkey'),
   personalAccessTokens: z.array(z.string().min(1)).default([]),
   revocationEndpoint: z.boolean().default(false),
+  stateFile: z.string().min(1).optional(),
 });
 
 /** Options with every default filled in; the secret is `undefined` for a public client. */
@@ -49,6 +68,8 @@ export interface EmulatorConfig {
   appName: string;
   personalAccessTokens: string[];
   revocationEndpoint: boolean;
+  /** Where grants, tokens and data persist across restarts; undefined = memory only. */
+  stateFile: string | undefined;
 }
 
 /** Validates options and applies defaults; throws a TypeError naming every bad option. */
@@ -64,5 +85,6 @@ export function resolveOptions(options: AirtableEmulatorOptions): EmulatorConfig
     clientSecret: o.clientSecret === '' ? undefined : o.clientSecret,
     registeredScopes: o.registeredScopes ?? BASIC_SCOPES,
     user: o.user ?? DEMO_USER,
+    stateFile: o.stateFile,
   };
 }

@@ -8,6 +8,7 @@ import { createContext, type EmulatorContext } from './context.js';
 import { sendJson, sendNotFound } from './errors.js';
 import { pathSegments } from './http-util.js';
 import { resolveOptions } from './options.js';
+import { restoreState, saveState } from './persistence.js';
 import { handleRevoke } from './revoke.js';
 import { snapshotStats } from './stats.js';
 import { handleToken } from './token.js';
@@ -38,9 +39,25 @@ function sendAttachment(ctx: EmulatorContext, res: ServerResponse, id: string) {
   res.end(file.bytes);
 }
 
+/** With a state file: every request that may change state saves it before its reply is sent. */
+function saveBeforeReply(res: ServerResponse, save: () => void): void {
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    try {
+      save();
+    } catch (err) {
+      process.stderr.write(`airtable emulator: cannot save the state file: ${(err as Error).message}\n`);
+      res.destroy();
+      return res;
+    }
+    return end(...args);
+  }) as ServerResponse['end'];
+}
+
 /** The request listener of an emulator (exposed for embedding in another server). */
-export function createAirtableHandler(ctx: EmulatorContext) {
+export function createAirtableHandler(ctx: EmulatorContext, save?: () => void) {
   return (req: IncomingMessage, res: ServerResponse): void => {
+    if (save && req.method !== 'GET' && req.method !== 'HEAD') saveBeforeReply(res, save);
     route(ctx, req, res).catch(() => {
       // Never crash on a request; answer 500 if nothing was sent yet.
       if (!res.headersSent)
@@ -76,8 +93,12 @@ export async function startAirtableEmulator(options: AirtableEmulatorOptions): P
       [...config.registeredScopes],
       ctx.workspace.map((b) => b.id),
     );
-  for (const token of config.personalAccessTokens) addPat(token);
-  const server = createServer(createAirtableHandler(ctx));
+  const { stateFile } = config;
+  if (stateFile) restoreState(ctx, stateFile);
+  for (const token of config.personalAccessTokens) if (!ctx.state.personalTokens.has(token)) addPat(token);
+  const save = stateFile ? () => saveState(ctx, stateFile) : undefined;
+  save?.();
+  const server = createServer(createAirtableHandler(ctx, save));
   const address = await listen(server, config.port, config.host);
   const url = baseUrl(config.host, address.port);
   ctx.url = url;

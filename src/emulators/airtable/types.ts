@@ -51,6 +51,8 @@ export interface AirtableEmulatorOptions {
    * none; this exists to test revoke-at-provider with a custom-oauth2 connection.
    */
   revocationEndpoint?: boolean;
+  /** Persist grants, tokens and data in this file (mode 0600) and restore them at start. */
+  stateFile?: string;
 }
 
 export interface EmulatorStats {

@@ -61,6 +61,17 @@ export class WebhookStore {
     this.byBase.delete(baseId);
   }
 
+  /** Every webhook of every base (for the state file). */
+  all(): WebhookModel[] {
+    return [...this.byBase.values()].flat();
+  }
+
+  /** Replaces every webhook (restoring the state file). */
+  replaceAll(hooks: WebhookModel[]): void {
+    this.byBase.clear();
+    for (const hook of hooks) this.add(hook);
+  }
+
   nextTransaction(): number {
     this.transaction += 1;
     return this.transaction;
