@@ -48,4 +48,26 @@ describe('pacer', () => {
     expect(done).toBe(false); // …and the one after it still waits its 250 ms (in real time here).
     await third;
   });
+
+  it('request n + perSecond waits until a second after request n was answered (bunched arrivals cannot trip the limit)', async () => {
+    let t = 0;
+    const pacer = createPacer(() => t);
+    const answerFirst = await pacer.wait('k', 2);
+    t = 500;
+    const answerSecond = await pacer.wait('k', 2);
+    t = 1000;
+    let sent = false;
+    const third = pacer.wait('k', 2).then((answer) => {
+      sent = true;
+      return answer;
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(sent).toBe(false); // the first request is still unanswered
+    t = 1200;
+    answerFirst(); // answered at 1200: the third may leave at 2200
+    t = 2200;
+    (await third)();
+    expect(sent).toBe(true);
+    answerSecond();
+  });
 });

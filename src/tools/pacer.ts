@@ -7,7 +7,12 @@ interface Lane {
   lastSent: number;
   /** Callers queued or sending. */
   waiting: number;
+  /** When each of the last `perSecond` requests was answered (settles when it is). */
+  answered: Array<Promise<number>>;
 }
+
+/** Call when the provider's answer (or a failure) came back: it opens a slot one second later. */
+export type Answered = () => void;
 
 /** Idle lanes older than this are forgotten (their spacing no longer matters). */
 const FORGET_AFTER_MS = 60_000;
@@ -15,9 +20,12 @@ const FORGET_AFTER_MS = 60_000;
 /**
  * In-process pacing: requests sharing a key leave one after another, in arrival order, at least
  * 1000/perSecond ms apart — measured from when the previous one really left, so a stalled event
- * loop never lets a bunch leave together. A caller that gives up (signal) leaves the queue
- * without using a turn. It paces this process only: other replicas, /proxy calls and other
- * clients of the same provider account are not seen (docs/tools.md).
+ * loop never lets a bunch leave together. And request n + perSecond leaves only a second after
+ * request n was *answered*: the provider received n before it answered, so however the network
+ * or a stalled event loop bunches arrivals, no second at the provider sees more than perSecond
+ * of them. A caller that gives up (signal) leaves the queue without using a turn. It paces this
+ * process only: other replicas, /proxy calls and other clients of the same provider account are
+ * not seen (docs/tools.md).
  */
 export function createPacer(now: () => number = Date.now) {
   const lanes = new Map<string, Lane>();
@@ -30,12 +38,14 @@ export function createPacer(now: () => number = Date.now) {
   }
 
   return {
-    async wait(key: string, perSecond: number, signal?: AbortSignal): Promise<void> {
+    /** Resolves when the request may leave; the caller must then call the returned `Answered`. */
+    async wait(key: string, perSecond: number, signal?: AbortSignal): Promise<Answered> {
       forgetIdle(now());
       const lane = lanes.get(key) ?? {
         tail: Promise.resolve(),
         lastSent: Number.NEGATIVE_INFINITY,
         waiting: 0,
+        answered: [],
       };
       lanes.set(key, lane);
       const previous = lane.tail;
@@ -49,7 +59,19 @@ export function createPacer(now: () => number = Date.now) {
         await (signal ? Promise.race([previous, abortion(signal)]) : previous);
         const gap = lane.lastSent + 1000 / perSecond - now();
         if (gap > 0) await sleep(gap, undefined, { signal });
+        const window = Math.max(1, Math.floor(perSecond));
+        const oldest =
+          lane.answered.length >= window ? lane.answered[lane.answered.length - window] : undefined;
+        if (oldest) {
+          const answeredAt = await (signal ? Promise.race([oldest, abortion(signal)]) : oldest);
+          const rest = answeredAt + 1000 - now();
+          if (rest > 0) await sleep(rest, undefined, { signal });
+        }
         lane.lastSent = now();
+        let answer: Answered = () => {};
+        lane.answered.push(new Promise<number>((resolve) => (answer = () => resolve(now()))));
+        if (lane.answered.length > window) lane.answered.splice(0, lane.answered.length - window);
+        return answer;
       } finally {
         lane.waiting--;
         // The next caller goes once this one has sent, or — if it gave up — once its predecessor has.

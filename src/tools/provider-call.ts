@@ -91,7 +91,8 @@ export async function sendToProvider(s: ProviderSession, wire: WireRequest): Pro
   const key = paceKey(s);
   const perSecond = s.tool.provider.pacing?.perSecond ?? 0;
   const send = async (token: string): Promise<Dispatcher.ResponseData> => {
-    if (key !== undefined && perSecond > 0) await s.deps.pacer.wait(key, perSecond, s.signal);
+    const answered =
+      key !== undefined && perSecond > 0 ? await s.deps.pacer.wait(key, perSecond, s.signal) : undefined;
     s.upstreamCalls++;
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (wire.body) headers['content-type'] = 'application/json';
@@ -117,6 +118,8 @@ export async function sendToProvider(s: ProviderSession, wire: WireRequest): Pro
           cause: err,
         });
       throw appErr;
+    } finally {
+      answered?.();
     }
   };
   const { account, response } = await callWithUserToken(
