@@ -30,6 +30,7 @@ import type { Logger } from './log/logger.js';
 import { createMcpRoutes } from './mcp/routes.js';
 import { createMcpTokens } from './mcp/tokens.js';
 import { createTokenClient } from './oauth/index.js';
+import { createProviderPacer } from './pacing/index.js';
 import { createProxyHandler } from './proxy/pipeline.js';
 import { createUpstreamPool } from './proxy/upstream-pool.js';
 import type { Store } from './store/index.js';
@@ -121,6 +122,7 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
     dispatcher: upstream,
     timeoutMs: config.proxyTimeoutMs,
     retentionMs: config.toolLogRetentionMs,
+    pacer: createProviderPacer(store, config.rateLimitMaxWaitMs),
     log,
   });
   const tools = { store, lookup, executor };

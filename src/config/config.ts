@@ -43,6 +43,8 @@ export interface Config {
   readonly http: ListenerLimits;
   /** Tool executions older than this are deleted from the execution log. */
   readonly toolLogRetentionMs: number;
+  /** Longest a request waits for its turn under a provider rate limit before PROVIDER_RATE_LIMITED. */
+  readonly rateLimitMaxWaitMs: number;
 }
 
 /** Token lifecycle knobs (docs/reliability.md explains each). All durations in milliseconds. */
@@ -209,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       h2MaxStreams: e.LATCHKEY_H2_MAX_STREAMS,
     }),
     toolLogRetentionMs: ms(e.LATCHKEY_TOOL_LOG_RETENTION),
+    rateLimitMaxWaitMs: ms(e.LATCHKEY_RATE_LIMIT_MAX_WAIT),
   });
 }
 

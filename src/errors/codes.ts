@@ -153,6 +153,12 @@ export const ERROR_TABLE = {
     message: 'The database is unavailable; retry shortly.',
     retryAfterSec: 1,
   },
+  PROVIDER_RATE_LIMITED: {
+    http: 429,
+    grpc: Code.ResourceExhausted,
+    message: 'Too many requests queued for this provider resource; retry later.',
+    retryAfterSec: 1,
+  },
   UNIMPLEMENTED: { http: 501, grpc: Code.Unimplemented, message: 'Not implemented by Latchkey.' },
   INTERNAL: { http: 500, grpc: Code.Internal, message: 'Internal error.' },
 } as const satisfies Record<string, ErrorTableEntry>;

@@ -8,6 +8,7 @@ import type { OpenedDb } from './db.js';
 import { createEventRepo } from './events.js';
 import { createMcpTokenRepo } from './mcp-tokens.js';
 import { type OpenStoreOptions, openReadyDb } from './open.js';
+import { createRateGateRepo, type RateGateRepo } from './rate-gates.js';
 import { createSigningKeyRepo } from './signing-keys.js';
 import { createToolExecutionRepo } from './tool-executions.js';
 import { createWebhookDeliveryRepo } from './webhook-deliveries.js';
@@ -22,6 +23,7 @@ export interface Store {
   readonly accounts: ReturnType<typeof createConnectedAccountRepo>;
   readonly authRequests: ReturnType<typeof createAuthRequestRepo>;
   readonly toolExecutions: ReturnType<typeof createToolExecutionRepo>;
+  readonly rateGates: RateGateRepo;
   readonly mcpTokens: ReturnType<typeof createMcpTokenRepo>;
   readonly verifications: ReturnType<typeof createVerificationRepo>;
   readonly events: ReturnType<typeof createEventRepo>;
@@ -70,6 +72,7 @@ export async function openStore(
     accounts: createConnectedAccountRepo(db, sealer, opened.dialect),
     authRequests: createAuthRequestRepo(db, sealer),
     toolExecutions: createToolExecutionRepo(db),
+    rateGates: createRateGateRepo(db, opened.dialect),
     mcpTokens: createMcpTokenRepo(db),
     verifications: createVerificationRepo(db, sealer),
     events: createEventRepo(db),

@@ -162,6 +162,13 @@ export interface Database {
   events: EventsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  rate_gates: RateGatesTable;
+}
+
+/** Shared provider rate limits: when the next request of a key may leave (database clock, ms). */
+export interface RateGatesTable {
+  key: string;
+  tat: number;
 }
 
 /** One tool execution: who ran what for which account, how long, how it ended. No inputs or outputs. */

@@ -3,10 +3,10 @@ import type { AccountLookup, ResolvedAccount } from '../accounts/account-lookup.
 import type { TokenRefresher } from '../accounts/refresh/index.js';
 import type { AppError } from '../errors/index.js';
 import type { Logger } from '../log/logger.js';
+import { createPacer, type Pacer } from '../pacing/index.js';
 import { createLastUsedRecorder } from '../proxy/last-used.js';
 import type { Store, ToolExecution, ToolOutcome } from '../store/index.js';
 import { toExecutionError } from './failure.js';
-import { createPacer, type Pacer } from './pacer.js';
 import type { ProviderSession } from './provider-call.js';
 import { getTool, type RegisteredTool } from './registry.js';
 import { type AccountSelector, resolveToolAccount } from './resolve-account.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ScalekitClient } from '@scalekit-sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AirtableEmulator } from '../../src/emulators/airtable/index.js';
+import { type AirtableEmulator, SEED_IDS } from '../../src/emulators/airtable/index.js';
 import { browse } from '../helpers/authorize.js';
 import { createPostgresDatabase } from '../helpers/databases.js';
 import { connectAirtableEmulator, startTestLatchkey, type TestLatchkey } from '../helpers/latchkey.js';
@@ -67,4 +67,26 @@ describe.skipIf(process.env.LATCHKEY_TEST_PG !== '1')('two replicas sharing Post
     expect(emulator.stats().refreshes - before).toBe(1);
     expect(emulator.stats().refreshTokenReuses).toBe(0);
   });
+
+  it('shares Airtable’s per-base limit: a burst of tool calls split across both replicas trips no 429', async () => {
+    const record = emulator.inspect().bases.find((b) => b.id === SEED_IDS.productLaunchBase)!.tables[0]!
+      .records[0]!;
+    const limited = emulator.stats().rateLimited;
+    const results = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        (i % 2 ? sdkA : sdkB).actions.executeTool({
+          toolName: 'airtable_get_record',
+          identifier: 'replicated',
+          toolInput: {
+            base_id: SEED_IDS.productLaunchBase,
+            table_id_or_name: SEED_IDS.tasksTable,
+            record_id: record.id,
+          },
+        }),
+      ),
+    );
+    expect(results.every((r) => (r.data as { id?: string }).id === record.id)).toBe(true);
+    // Each replica alone would send 4/s; together, unshared, 8/s — Airtable allows 5.
+    expect(emulator.stats().rateLimited - limited).toBe(0);
+  }, 60_000);
 });

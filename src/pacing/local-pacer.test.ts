@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createPacer } from './pacer.js';
+import type { AppError } from '../errors/index.js';
+import { createPacer } from './local-pacer.js';
 
 describe('pacer', () => {
   it('spaces requests of one key 1000/perSecond ms apart in arrival order; keys are independent', async () => {
@@ -23,7 +24,7 @@ describe('pacer', () => {
 
   it('a caller that gives up leaves the queue without using a turn', async () => {
     let t = 0;
-    const pacer = createPacer(() => t);
+    const pacer = createPacer({ now: () => t });
     await pacer.wait('k', 5);
     const controller = new AbortController();
     const waiting = pacer.wait('k', 5, controller.signal);
@@ -37,7 +38,7 @@ describe('pacer', () => {
 
   it('spaces from when the previous request really left, even after the event loop stalled', async () => {
     let t = 0;
-    const pacer = createPacer(() => t);
+    const pacer = createPacer({ now: () => t });
     await pacer.wait('k', 4);
     t = 1000; // a stall: the next caller comes late…
     await pacer.wait('k', 4);
@@ -51,7 +52,7 @@ describe('pacer', () => {
 
   it('request n + perSecond waits until a second after request n was answered (bunched arrivals cannot trip the limit)', async () => {
     let t = 0;
-    const pacer = createPacer(() => t);
+    const pacer = createPacer({ now: () => t });
     const answerFirst = await pacer.wait('k', 2);
     t = 500;
     const answerSecond = await pacer.wait('k', 2);
@@ -69,5 +70,21 @@ describe('pacer', () => {
     (await third)();
     expect(sent).toBe(true);
     answerSecond();
+  });
+
+  it('refuses at once, with a Retry-After, when the queue is longer than the wait bound', async () => {
+    let t = 0;
+    const pacer = createPacer({ now: () => t, maxWaitMs: 500 });
+    const first = await pacer.wait('k', 4);
+    const queued = Array.from({ length: 3 }, () => pacer.wait('k', 4));
+    const refused = await pacer.wait('k', 4).then(
+      () => undefined,
+      (e: unknown) => e as AppError,
+    );
+    expect(refused?.code).toBe('PROVIDER_RATE_LIMITED');
+    expect(refused?.retryAfterSec).toBeGreaterThanOrEqual(1);
+    t = 10_000;
+    first();
+    for (const answer of await Promise.all(queued)) answer();
   });
 });

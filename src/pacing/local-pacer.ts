@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AppError } from '../errors/index.js';
 
 interface Lane {
   /** Settles when the previous caller has sent (or given up). */
@@ -27,7 +28,9 @@ const FORGET_AFTER_MS = 60_000;
  * process only: other replicas, /proxy calls and other clients of the same provider account are
  * not seen (docs/tools.md).
  */
-export function createPacer(now: () => number = Date.now) {
+export function createPacer(opts: { now?: () => number; maxWaitMs?: number } = {}): Pacer {
+  const now = opts.now ?? Date.now;
+  const maxWaitMs = opts.maxWaitMs ?? Number.POSITIVE_INFINITY;
   const lanes = new Map<string, Lane>();
 
   function forgetIdle(t: number): void {
@@ -48,6 +51,16 @@ export function createPacer(now: () => number = Date.now) {
         answered: [],
       };
       lanes.set(key, lane);
+      // A queue longer than the bound is refused at once rather than waited through.
+      const queuedMs = lane.waiting * (1000 / perSecond);
+      if (queuedMs > maxWaitMs) {
+        const retryAfterSec = Math.max(1, Math.ceil((queuedMs - maxWaitMs) / 1000));
+        throw new AppError(
+          'PROVIDER_RATE_LIMITED',
+          `Too many requests queued for this provider resource; retry in ${retryAfterSec} s.`,
+          { retryAfterSec },
+        );
+      }
       const previous = lane.tail;
       let release = () => {};
       lane.tail = new Promise<void>((resolve) => {
@@ -87,4 +100,7 @@ function abortion(signal: AbortSignal): Promise<never> {
   });
 }
 
-export type Pacer = ReturnType<typeof createPacer>;
+export interface Pacer {
+  /** Resolves when a request of `key` may leave; call the returned `Answered` when it is answered. */
+  wait(key: string, perSecond: number, signal?: AbortSignal): Promise<Answered>;
+}
