@@ -97,7 +97,11 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
 
   const router = createRouter();
   registerHealthRoutes(router, { store, lifecycle: deps.lifecycle ?? { draining: false } });
-  router.add('POST', '/oauth/token', createTokenEndpoint({ store, issuer, log }));
+  router.add(
+    'POST',
+    '/oauth/token',
+    createTokenEndpoint({ store, issuer, log, limits: config.tokenEndpoint }),
+  );
   router.add('GET', '/keys', createKeysEndpoint(issuer));
   createPageRoutes({ flow, landing, secureCookies: config.publicUrl.startsWith('https:'), log }).register(
     router,

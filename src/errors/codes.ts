@@ -42,6 +42,11 @@ export const ERROR_TABLE = {
     grpc: Code.Unauthenticated,
     message: 'Unknown client or wrong client secret.',
   },
+  TOO_MANY_REQUESTS: {
+    http: 429,
+    grpc: Code.ResourceExhausted,
+    message: 'Too many requests; retry after the time given in Retry-After.',
+  },
   PERMISSION_DENIED: { http: 403, grpc: Code.PermissionDenied, message: 'Permission denied.' },
   NOT_FOUND: { http: 404, grpc: Code.NotFound, message: 'Not found.' },
   CONNECTION_NOT_FOUND: { http: 404, grpc: Code.NotFound, message: 'No connection with that name or id.' },
