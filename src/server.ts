@@ -128,7 +128,18 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
     log,
   });
   const tools = { store, lookup, executor };
-  const rpcDeps = { store, lookup, links, refresher, authenticate, log, writes, verify, tools };
+  const rpcDeps = {
+    store,
+    lookup,
+    links,
+    refresher,
+    authenticate,
+    log,
+    writes,
+    verify,
+    tools,
+    readMaxBytes: config.apiMaxBodyBytes,
+  };
   createRestRoutes(rpcDeps).register(router);
   registerExecutionRoutes(router, { store, authenticate, log });
   createMcpRoutes({

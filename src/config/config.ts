@@ -25,6 +25,8 @@ export interface Config {
   readonly authLinkTtlSec: number;
   readonly oauthSessionTtlSec: number;
   readonly apiTokenTtlSec: number;
+  /** Largest gRPC / Connect / REST request message, before and after decompression (bytes). */
+  readonly apiMaxBodyBytes: number;
   /** POST /oauth/token: request limits and refusal logging (docs/security.md). */
   readonly tokenEndpoint: TokenEndpointConfig;
   readonly refreshMarginSec: number;
@@ -175,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     authLinkTtlSec: e.LATCHKEY_AUTH_LINK_TTL,
     oauthSessionTtlSec: e.LATCHKEY_OAUTH_SESSION_TTL,
     apiTokenTtlSec: e.LATCHKEY_API_TOKEN_TTL,
+    apiMaxBodyBytes: e.LATCHKEY_API_MAX_BODY,
     tokenEndpoint: Object.freeze({
       perAddress: Object.freeze({
         ratePerSec: e.LATCHKEY_TOKEN_RATE_PER_ADDRESS,

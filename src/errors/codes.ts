@@ -138,6 +138,11 @@ export const ERROR_TABLE = {
     grpc: Code.ResourceExhausted,
     message: 'The request body is too large.',
   },
+  UNSUPPORTED_CONTENT_ENCODING: {
+    http: 415,
+    grpc: Code.InvalidArgument,
+    message: 'Compressed request bodies are not accepted here; send the body uncompressed.',
+  },
   PROVIDER_UNAVAILABLE: { http: 502, grpc: Code.Unavailable, message: 'The provider could not be reached.' },
   PROXY_TIMEOUT: { http: 504, grpc: Code.DeadlineExceeded, message: 'The provider did not answer in time.' },
   TOOL_NOT_FOUND: { http: 404, grpc: Code.NotFound, message: 'No tool with that name.' },

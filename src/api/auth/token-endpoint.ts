@@ -72,8 +72,8 @@ export function createTokenEndpoint(deps: {
       try {
         form = await readForm(req, BODY_LIMIT);
       } catch (err) {
-        if (!isAppError(err) || (err.code !== 'INVALID_ARGUMENT' && err.code !== 'PROXY_BODY_TOO_LARGE'))
-          throw err;
+        const unreadable = ['INVALID_ARGUMENT', 'PROXY_BODY_TOO_LARGE', 'UNSUPPORTED_CONTENT_ENCODING'];
+        if (!isAppError(err) || !unreadable.includes(err.code)) throw err;
         refuse('invalid_request', undefined);
         sendOAuthError(res, 400, 'invalid_request', err.message);
         return;
