@@ -67,7 +67,7 @@ export function h2Request(
     });
     stream.on('error', () => {});
     stream.on('close', () => {
-      session.close();
+      session.destroy();
       resolve({ status, headers: responseHeaders, body: Buffer.concat(chunks), bytesSent });
     });
     pump();

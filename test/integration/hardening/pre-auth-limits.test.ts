@@ -51,8 +51,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // Short grace: a refused over-cap gRPC stream can stay half-open on the server until cut.
-  await latchkey.close(1_000);
+  await latchkey.close();
 });
 
 describe('authentication before the body', () => {
