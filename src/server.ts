@@ -98,7 +98,11 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
 
   const router = createRouter();
   registerHealthRoutes(router, { store, lifecycle: deps.lifecycle ?? { draining: false } });
-  router.add('POST', '/oauth/token', createTokenEndpoint({ store, issuer, log }));
+  router.add(
+    'POST',
+    '/oauth/token',
+    createTokenEndpoint({ store, issuer, log, limits: config.tokenEndpoint }),
+  );
   router.add('GET', '/keys', createKeysEndpoint(issuer));
   createPageRoutes({ flow, landing, secureCookies: config.publicUrl.startsWith('https:'), log }).register(
     router,
@@ -126,7 +130,18 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
     log,
   });
   const tools = { store, lookup, executor };
-  const rpcDeps = { store, lookup, links, refresher, authenticate, log, writes, verify, tools };
+  const rpcDeps = {
+    store,
+    lookup,
+    links,
+    refresher,
+    authenticate,
+    log,
+    writes,
+    verify,
+    tools,
+    readMaxBytes: config.apiMaxBodyBytes,
+  };
   createRestRoutes(rpcDeps).register(router);
   registerExecutionRoutes(router, { store, authenticate, log });
   createMcpRoutes({

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ListenerLimits } from '../http/listener.js';
+import type { BucketLimit } from '../shared/token-buckets.js';
 import { devCertPaths } from '../tls/dev-cert.js';
 import { envSchema } from './schema.js';
 
@@ -24,6 +25,10 @@ export interface Config {
   readonly authLinkTtlSec: number;
   readonly oauthSessionTtlSec: number;
   readonly apiTokenTtlSec: number;
+  /** Largest gRPC / Connect / REST request message, before and after decompression (bytes). */
+  readonly apiMaxBodyBytes: number;
+  /** POST /oauth/token: request limits and refusal logging (docs/security.md). */
+  readonly tokenEndpoint: TokenEndpointConfig;
   readonly refreshMarginSec: number;
   readonly proxyTimeoutMs: number;
   readonly proxyMaxBodyBytes: number;
@@ -45,6 +50,15 @@ export interface Config {
   readonly toolLogRetentionMs: number;
   /** Longest a request waits for its turn under a provider rate limit before PROVIDER_RATE_LIMITED. */
   readonly rateLimitMaxWaitMs: number;
+}
+
+export interface TokenEndpointConfig {
+  /** Token bucket per client address, checked before the body is read. */
+  readonly perAddress: BucketLimit;
+  /** Token bucket per client id (whatever the secret). */
+  readonly perClient: BucketLimit;
+  /** Refusals are logged once per window, then summarised at its end. */
+  readonly refusalLogWindowMs: number;
 }
 
 /** Token lifecycle knobs (docs/reliability.md explains each). All durations in milliseconds. */
@@ -165,6 +179,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     authLinkTtlSec: e.LATCHKEY_AUTH_LINK_TTL,
     oauthSessionTtlSec: e.LATCHKEY_OAUTH_SESSION_TTL,
     apiTokenTtlSec: e.LATCHKEY_API_TOKEN_TTL,
+    apiMaxBodyBytes: e.LATCHKEY_API_MAX_BODY,
+    tokenEndpoint: Object.freeze({
+      perAddress: Object.freeze({
+        ratePerSec: e.LATCHKEY_TOKEN_RATE_PER_ADDRESS,
+        burst: e.LATCHKEY_TOKEN_BURST_PER_ADDRESS,
+      }),
+      perClient: Object.freeze({
+        ratePerSec: e.LATCHKEY_TOKEN_RATE_PER_CLIENT,
+        burst: e.LATCHKEY_TOKEN_BURST_PER_CLIENT,
+      }),
+      refusalLogWindowMs: ms(e.LATCHKEY_TOKEN_REFUSAL_LOG_WINDOW),
+    }),
     refreshMarginSec: e.LATCHKEY_REFRESH_MARGIN,
     proxyTimeoutMs: e.LATCHKEY_PROXY_TIMEOUT * 1000,
     proxyMaxBodyBytes: e.LATCHKEY_PROXY_MAX_BODY,

@@ -5,6 +5,8 @@ const seconds = (def: number) => z.coerce.number().int().positive().default(def)
 /** A duration in seconds that may be fractional (e.g. 0.5), for short timing knobs. */
 const duration = (def: number) => z.coerce.number().finite().positive().default(def);
 const count = (def: number) => z.coerce.number().int().positive().default(def);
+/** Requests per second (fractions allowed); 0 turns the limit off. */
+const rate = (def: number) => z.coerce.number().finite().nonnegative().default(def);
 
 /** Every environment variable Latchkey reads, with its default. docs/configuration.md mirrors this. */
 export const envSchema = z
@@ -38,6 +40,12 @@ export const envSchema = z
     LATCHKEY_AUTH_LINK_TTL: seconds(900),
     LATCHKEY_OAUTH_SESSION_TTL: seconds(600),
     LATCHKEY_API_TOKEN_TTL: seconds(86400),
+    LATCHKEY_API_MAX_BODY: count(1024 * 1024),
+    LATCHKEY_TOKEN_RATE_PER_ADDRESS: rate(10),
+    LATCHKEY_TOKEN_BURST_PER_ADDRESS: count(100),
+    LATCHKEY_TOKEN_RATE_PER_CLIENT: rate(2),
+    LATCHKEY_TOKEN_BURST_PER_CLIENT: count(20),
+    LATCHKEY_TOKEN_REFUSAL_LOG_WINDOW: duration(60),
     LATCHKEY_REFRESH_MARGIN: seconds(300),
     LATCHKEY_PROXY_TIMEOUT: seconds(60),
     LATCHKEY_PROXY_MAX_BODY: z.coerce

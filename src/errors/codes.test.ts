@@ -28,7 +28,7 @@ describe('error table', () => {
 
   it('uses the grpc-gateway HTTP status for each gRPC code', () => {
     const gateway: Partial<Record<Code, number[]>> = {
-      [Code.InvalidArgument]: [400],
+      [Code.InvalidArgument]: [400, 415],
       [Code.Unauthenticated]: [401],
       [Code.PermissionDenied]: [403, 400],
       [Code.NotFound]: [404],

@@ -42,6 +42,11 @@ export const ERROR_TABLE = {
     grpc: Code.Unauthenticated,
     message: 'Unknown client or wrong client secret.',
   },
+  TOO_MANY_REQUESTS: {
+    http: 429,
+    grpc: Code.ResourceExhausted,
+    message: 'Too many requests; retry after the time given in Retry-After.',
+  },
   PERMISSION_DENIED: { http: 403, grpc: Code.PermissionDenied, message: 'Permission denied.' },
   NOT_FOUND: { http: 404, grpc: Code.NotFound, message: 'Not found.' },
   CONNECTION_NOT_FOUND: { http: 404, grpc: Code.NotFound, message: 'No connection with that name or id.' },
@@ -132,6 +137,11 @@ export const ERROR_TABLE = {
     http: 413,
     grpc: Code.ResourceExhausted,
     message: 'The request body is too large.',
+  },
+  UNSUPPORTED_CONTENT_ENCODING: {
+    http: 415,
+    grpc: Code.InvalidArgument,
+    message: 'Compressed request bodies are not accepted here; send the body uncompressed.',
   },
   PROVIDER_UNAVAILABLE: { http: 502, grpc: Code.Unavailable, message: 'The provider could not be reached.' },
   PROXY_TIMEOUT: { http: 504, grpc: Code.DeadlineExceeded, message: 'The provider did not answer in time.' },

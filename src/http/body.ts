@@ -4,10 +4,17 @@ import type { HttpRequest } from './types.js';
 const tooLarge = () => new AppError('PROXY_BODY_TOO_LARGE');
 
 /**
- * Reads the whole request body, up to `limitBytes`. A declared or actual size over the limit
+ * Reads the whole request body, up to `limitBytes`. Compressed bodies (`Content-Encoding` other
+ * than identity) are refused unread with UNSUPPORTED_CONTENT_ENCODING: nothing here inflates a
+ * caller's bytes, so no small body can become a large one. A declared or actual size over the limit
  * rejects with PROXY_BODY_TOO_LARGE and stops reading (the reply then closes the connection).
  */
 export function readBody(req: HttpRequest, limitBytes: number): Promise<Buffer> {
+  const encoding = req.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity') {
+    req.pause();
+    return Promise.reject(new AppError('UNSUPPORTED_CONTENT_ENCODING'));
+  }
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limitBytes) {
     req.pause();

@@ -97,3 +97,18 @@ export async function connectAirtableEmulator(
   });
   return { emulator, connectionId: conn.id, clientSecret };
 }
+
+/** A new API client on `latchkey` and an API token for it from POST /oauth/token. */
+export async function issueApiToken(latchkey: RunningLatchkey, name = 'test app'): Promise<string> {
+  const { client, secret } = await latchkey.store.apiClients.create(name);
+  const res = await fetch(`${latchkey.url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: client.id,
+      client_secret: secret,
+    }),
+  });
+  return ((await res.json()) as { access_token: string }).access_token;
+}

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirtableEmulator } from '../../src/emulators/airtable/index.js';
 import { browse } from '../helpers/authorize.js';
-import { connectAirtableEmulator, startTestLatchkey, type TestLatchkey } from '../helpers/latchkey.js';
+import {
+  connectAirtableEmulator,
+  issueApiToken,
+  startTestLatchkey,
+  type TestLatchkey,
+} from '../helpers/latchkey.js';
 
 /**
  * Account operations over REST (the google.api.http mirrors), against a real server: disconnect and
@@ -44,17 +49,7 @@ describe('account operations over REST', () => {
       provider: 'custom-api-key',
       apiBaseUrl: 'http://127.0.0.1:9/api',
     });
-    const { client, secret } = await latchkey.store.apiClients.create('rest');
-    const res = await fetch(`${latchkey.url}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: client.id,
-        client_secret: secret,
-      }),
-    });
-    bearer = ((await res.json()) as { access_token: string }).access_token;
+    bearer = await issueApiToken(latchkey, 'rest');
   });
   afterAll(async () => {
     await emulator?.close();

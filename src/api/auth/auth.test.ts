@@ -56,7 +56,11 @@ beforeAll(async () => {
   config = withListenAddress(loadConfig({ LATCHKEY_DATA_DIR: dir }, {}), port);
   issuer = createTokenIssuer({ store, config });
   router = createRouter();
-  router.add('POST', '/oauth/token', createTokenEndpoint({ store, issuer, log: createLogger('silent') }));
+  router.add(
+    'POST',
+    '/oauth/token',
+    createTokenEndpoint({ store, issuer, log: createLogger('silent'), limits: config.tokenEndpoint }),
+  );
   router.add('GET', '/keys', createKeysEndpoint(issuer));
   ({
     client: { id: clientId },
@@ -82,19 +86,26 @@ async function expectUnauthenticated(p: Promise<unknown>): Promise<void> {
 }
 
 /** Signs arbitrary claims with the store's current signing key (what a forger cannot do). */
-async function signWithStoredKey(claims: Record<string, unknown>, exp: number, iss = config.publicUrl) {
+async function signWithStoredKey(
+  claims: Record<string, unknown>,
+  exp: number,
+  iss = config.publicUrl,
+  opts: { typ?: string | null; aud?: string | null; iat?: number } = {},
+) {
   const current = await store.signingKeys.current();
   if (!current) throw new Error('no signing key');
   const key = await importJWK(current.privateJwk as JWK, 'RS256');
-  const iat = Math.floor(Date.now() / 1000) - 100;
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'RS256', kid: current.kid })
+  const typ = opts.typ === undefined ? 'at+jwt' : opts.typ;
+  const aud = opts.aud === undefined ? config.publicUrl : opts.aud;
+  const jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid: current.kid, ...(typ === null ? {} : { typ }) })
     .setIssuer(iss)
     .setSubject(clientId)
-    .setIssuedAt(iat)
+    .setIssuedAt(opts.iat ?? Math.floor(Date.now() / 1000) - 100)
     .setExpirationTime(exp)
-    .setJti('j1')
-    .sign(key);
+    .setJti('j1');
+  if (aud !== null) jwt.setAudience(aud);
+  return jwt.sign(key);
 }
 
 function postToken(body: string, headers: Record<string, string> = {}) {
@@ -113,7 +124,13 @@ describe('token issuer', () => {
     expect(header.alg).toBe('RS256');
     expect(header.kid).toMatch(/^snk_\d{18}$/);
     const claims = decodeJwt(accessToken);
-    expect(claims).toMatchObject({ iss: config.publicUrl, sub: clientId, client_id: clientId });
+    expect(header.typ).toBe('at+jwt');
+    expect(claims).toMatchObject({
+      iss: config.publicUrl,
+      aud: config.publicUrl,
+      sub: clientId,
+      client_id: clientId,
+    });
     expect(claims.exp! - claims.iat!).toBe(86_400);
     expect(typeof claims.jti).toBe('string');
     await expect(issuer.verify(accessToken)).resolves.toMatchObject({ clientId });
@@ -156,6 +173,29 @@ describe('token issuer', () => {
     await expectUnauthenticated(issuer.verify(unsigned));
     await expectUnauthenticated(issuer.verify('garbage'));
     await expectUnauthenticated(issuer.verify(''));
+  });
+
+  it('refuses, even when signed with the real key: a foreign or missing aud, a missing or other typ, a future iat, an over-long lifetime', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { client_id: clientId };
+    const control = await signWithStoredKey(claims, now + 600);
+    await expect(issuer.verify(control)).resolves.toMatchObject({ clientId });
+    const refused = {
+      foreignAud: await signWithStoredKey(claims, now + 600, undefined, { aud: 'https://other.example' }),
+      missingAud: await signWithStoredKey(claims, now + 600, undefined, { aud: null }),
+      missingTyp: await signWithStoredKey(claims, now + 600, undefined, { typ: null }),
+      plainJwtTyp: await signWithStoredKey(claims, now + 600, undefined, { typ: 'JWT' }),
+      futureIat: await signWithStoredKey(claims, now + 7_200, undefined, { iat: now + 3_600 }),
+      overLong: await signWithStoredKey(claims, now + 100 * 365 * 86_400),
+      justOverTtl: await signWithStoredKey(claims, now - 100 + 86_401),
+    };
+    for (const [name, token] of Object.entries(refused)) {
+      await expect(issuer.verify(token), name).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    }
+    // Within the 30 s clock tolerance between replicas, and exactly the configured lifetime: accepted.
+    await expect(
+      issuer.verify(await signWithStoredKey(claims, now + 10 + 86_400, undefined, { iat: now + 10 })),
+    ).resolves.toMatchObject({ clientId });
   });
 
   it("returns the client's scopes and connection limits with its id; a change shows after the short cache", async () => {

@@ -1,16 +1,21 @@
 import type { OutgoingHttpHeaders } from 'node:http';
+import type { TokenEndpointConfig } from '../../config/config.js';
 import { isAppError, toAppError } from '../../errors/index.js';
 import { readForm } from '../../http/body.js';
+import { clientAddressKey } from '../../http/client-address.js';
 import { sendAppError, sendJson } from '../../http/respond.js';
 import type { HttpResponse, RouteHandler } from '../../http/types.js';
 import type { Logger } from '../../log/logger.js';
+import { createTokenBuckets } from '../../shared/token-buckets.js';
 import { describeDatabaseError, type Store } from '../../store/index.js';
+import { createRefusalLog, type Refusal, type RefusalLog } from './refusal-log.js';
 import type { TokenIssuer } from './token-issuer.js';
+import { parseTokenRequest } from './token-request.js';
 
 const BODY_LIMIT = 16 * 1024;
 const NO_STORE: OutgoingHttpHeaders = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
-type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type';
+type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'too_many_requests';
 
 /** An RFC 6749 §5.2 error response (not the gateway body: OAuth clients expect this shape). */
 function sendOAuthError(
@@ -23,37 +28,43 @@ function sendOAuthError(
   sendJson(res, status, { error, error_description: description }, { ...NO_STORE, ...headers });
 }
 
-/** `Authorization: Basic base64(id:secret)`, each part form-urlencoded per RFC 6749 §2.3.1. */
-export function parseBasicAuth(header: string | undefined): { id: string; secret: string } | undefined {
-  const m = /^basic[ \t]+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header ?? '');
-  if (!m?.[1]) return undefined;
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon === -1) return undefined;
-  const formDecode = (v: string) => {
-    try {
-      return decodeURIComponent(v.replace(/\+/g, ' '));
-    } catch {
-      return v;
-    }
-  };
-  return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+function sendTooMany(res: HttpResponse, retryAfterSec: number): void {
+  sendOAuthError(res, 429, 'too_many_requests', 'Too many token requests; retry later.', {
+    'retry-after': String(retryAfterSec),
+    'x-latchkey-error': 'TOO_MANY_REQUESTS',
+  });
 }
 
-/** The one value of a form parameter; undefined when absent or empty, null when repeated. */
-function single(form: URLSearchParams, name: string): string | undefined | null {
-  const all = form.getAll(name);
-  if (all.length > 1) return null;
-  return all[0] || undefined;
-}
-
-/** `POST /oauth/token`: the client_credentials grant that turns an API client into a bearer JWT. */
-export function createTokenEndpoint(deps: { store: Store; issuer: TokenIssuer; log: Logger }): RouteHandler {
-  const { store, issuer, log } = deps;
+/**
+ * `POST /oauth/token`: the client_credentials grant that turns an API client into a bearer JWT.
+ * Requests are rate limited per client address (before the body is read) and per client id;
+ * refusals are logged aggregated, never a line each (src/api/auth/refusal-log.ts).
+ */
+export function createTokenEndpoint(deps: {
+  store: Store;
+  issuer: TokenIssuer;
+  log: Logger;
+  limits: TokenEndpointConfig;
+  /** Where refusals are logged (tests pass their own to flush it); one per endpoint by default. */
+  refusals?: RefusalLog;
+}): RouteHandler {
+  const { store, issuer, log, limits } = deps;
+  const perAddress = createTokenBuckets(limits.perAddress);
+  const perClient = createTokenBuckets(limits.perClient);
+  const refusals = deps.refusals ?? createRefusalLog(log, limits.refusalLogWindowMs);
 
   return async (req, res) => {
+    const address = clientAddressKey(req);
+    const refuse = (refusal: Refusal, clientId: string | undefined) =>
+      refusals.record(refusal, clientId, address);
     if (req.method !== 'POST') {
       sendOAuthError(res, 405, 'invalid_request', 'Use POST.', { allow: 'POST' });
+      return;
+    }
+    const addressWait = perAddress.take(address);
+    if (addressWait > 0) {
+      refuse('rate_limited', undefined);
+      sendTooMany(res, addressWait);
       return;
     }
     try {
@@ -61,54 +72,33 @@ export function createTokenEndpoint(deps: { store: Store; issuer: TokenIssuer; l
       try {
         form = await readForm(req, BODY_LIMIT);
       } catch (err) {
-        if (!isAppError(err) || (err.code !== 'INVALID_ARGUMENT' && err.code !== 'PROXY_BODY_TOO_LARGE'))
-          throw err;
+        const unreadable = ['INVALID_ARGUMENT', 'PROXY_BODY_TOO_LARGE', 'UNSUPPORTED_CONTENT_ENCODING'];
+        if (!isAppError(err) || !unreadable.includes(err.code)) throw err;
+        refuse('invalid_request', undefined);
         sendOAuthError(res, 400, 'invalid_request', err.message);
         return;
       }
 
-      const grantType = single(form, 'grant_type');
-      const bodyId = single(form, 'client_id');
-      const bodySecret = single(form, 'client_secret');
-      if (grantType === null || bodyId === null || bodySecret === null) {
-        sendOAuthError(res, 400, 'invalid_request', 'A parameter was sent more than once.');
+      const request = parseTokenRequest(form, req.headers);
+      const named = request.clientId?.slice(0, 64);
+      const clientWait = named === undefined ? 0 : perClient.take(named);
+      if (clientWait > 0) {
+        refuse('rate_limited', named);
+        sendTooMany(res, clientWait);
         return;
       }
-      if (!grantType) {
-        sendOAuthError(res, 400, 'invalid_request', 'grant_type is required.');
-        return;
-      }
-      if (grantType !== 'client_credentials') {
-        sendOAuthError(
-          res,
-          400,
-          'unsupported_grant_type',
-          'Only grant_type=client_credentials is supported.',
-        );
+      if (!request.ok) {
+        refuse(request.error, named);
+        sendOAuthError(res, 400, request.error, request.description);
         return;
       }
 
-      const authorization = req.headers.authorization;
-      const basic = parseBasicAuth(authorization);
-      if (authorization && !basic && /^basic\b/i.test(authorization)) {
-        sendOAuthError(res, 400, 'invalid_request', 'The Basic authorization header is malformed.');
-        return;
-      }
-      if (basic && (bodyId || bodySecret) && (bodyId !== basic.id || bodySecret !== basic.secret)) {
-        sendOAuthError(res, 400, 'invalid_request', 'Use only one client authentication method.');
-        return;
-      }
-      const clientId = basic?.id ?? bodyId;
-      const secret = basic?.secret ?? bodySecret;
-      if (!clientId || !secret) {
-        sendOAuthError(res, 400, 'invalid_request', 'client_id and client_secret are required.');
-        return;
-      }
-
-      const client = await store.apiClients.verify(clientId, secret);
+      const client = await store.apiClients.verify(request.clientId, request.secret);
       if (!client) {
-        log.info({ clientId: clientId.slice(0, 64), outcome: 'invalid_client' }, 'api token refused');
-        const challenge: OutgoingHttpHeaders = basic ? { 'www-authenticate': 'Basic realm="latchkey"' } : {};
+        refuse('invalid_client', named);
+        const challenge: OutgoingHttpHeaders = request.basic
+          ? { 'www-authenticate': 'Basic realm="latchkey"' }
+          : {};
         sendOAuthError(res, 401, 'invalid_client', 'Unknown client or wrong client secret.', challenge);
         return;
       }

@@ -33,6 +33,10 @@ export interface TokenIssuer {
 }
 
 const ALG = 'RS256';
+/** RFC 9068's media type for JWT access tokens: a token of another kind signed with our key is refused. */
+export const API_TOKEN_TYP = 'at+jwt';
+/** Clock difference tolerated between replicas (a token "issued in the future" by less is accepted). */
+const CLOCK_TOLERANCE_SEC = 30;
 /** How often the signing key is re-read, so a rotation by another process takes effect. */
 const SIGNER_TTL_MS = 60_000;
 /** How often the set of verification keys is re-read (retired keys stop verifying). */
@@ -46,6 +50,24 @@ const CLIENT_CACHE_MS = CLIENT_STATUS_CACHE_SEC * 1000;
 const CLIENT_CACHE_MAX = 10_000;
 
 const invalidToken = () => new AppError('UNAUTHENTICATED', 'The bearer token is invalid or expired.');
+
+/**
+ * The `aud` of API tokens: the API of this deployment (its public URL). Required on verify, so a
+ * token signed with our key for another audience is refused.
+ */
+export function apiAudience(config: Pick<Config, 'publicUrl'>): string {
+  return config.publicUrl;
+}
+
+/**
+ * Issued by our rules: `iat` not in the future (beyond the replicas' clock tolerance) and a
+ * lifetime no longer than the configured one — even a validly signed token must fit both.
+ */
+function hasIssuedLifetime(payload: { iat?: number; exp?: number }, ttlSec: number): boolean {
+  const { iat, exp } = payload;
+  if (typeof iat !== 'number' || typeof exp !== 'number') return false;
+  return iat <= Date.now() / 1000 + CLOCK_TOLERANCE_SEC && exp - iat <= ttlSec;
+}
 
 /** Scalekit-shaped signing key id: `snk_` + 18 digits. */
 function newKid(): string {
@@ -163,8 +185,9 @@ export function createTokenIssuer(deps: { store: Store; config: Config }): Token
       const iat = Math.floor(Date.now() / 1000);
       const expiresIn = config.apiTokenTtlSec;
       const accessToken = await new SignJWT({ client_id: clientId })
-        .setProtectedHeader({ alg: ALG, kid, typ: 'JWT' })
+        .setProtectedHeader({ alg: ALG, kid, typ: API_TOKEN_TYP })
         .setIssuer(config.publicUrl)
+        .setAudience(apiAudience(config))
         .setSubject(clientId)
         .setIssuedAt(iat)
         .setExpirationTime(iat + expiresIn)
@@ -180,10 +203,13 @@ export function createTokenIssuer(deps: { store: Store; config: Config }): Token
       try {
         const { payload } = await jwtVerify(token, getKey, {
           issuer: config.publicUrl,
+          audience: apiAudience(config),
+          typ: API_TOKEN_TYP,
           algorithms: [ALG],
           requiredClaims: ['sub', 'iat', 'exp', 'jti'],
         });
         if (typeof payload.sub !== 'string' || payload.client_id !== payload.sub) throw invalidToken();
+        if (!hasIssuedLifetime(payload, config.apiTokenTtlSec)) throw invalidToken();
         clientId = payload.sub;
         verified.set(token, clientId, (payload.exp ?? 0) * 1000);
       } catch (err) {

@@ -63,8 +63,8 @@ function queryToJson(schema: DescMessage, query: URLSearchParams): JsonObject {
   return out;
 }
 
-async function bodyToJson(req: HttpRequest): Promise<JsonValue> {
-  const text = (await readBody(req, MAX_BODY_BYTES)).toString('utf8');
+async function bodyToJson(req: HttpRequest, maxBytes: number): Promise<JsonValue> {
+  const text = (await readBody(req, maxBytes)).toString('utf8');
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text) as JsonValue;
@@ -86,12 +86,13 @@ export async function requestJson(
   b: RestBinding,
   req: HttpRequest,
   params: Record<string, string>,
+  maxBytes = MAX_BODY_BYTES,
 ): Promise<JsonValue> {
   let json: JsonObject;
   if (b.body === '') {
     json = queryToJson(b.method.input, new URL(req.url ?? '/', 'http://rest.invalid').searchParams);
   } else {
-    const body = await bodyToJson(req);
+    const body = await bodyToJson(req, maxBytes);
     if (b.body === '*') {
       if (typeof body !== 'object' || body === null || Array.isArray(body))
         throw invalid('The body must be a JSON object.');

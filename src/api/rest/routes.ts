@@ -14,6 +14,8 @@ import { decode, requestJson } from './request-json.js';
 export interface RestDeps extends ServiceDeps {
   authenticate: Authenticate;
   log: Logger;
+  /** Largest request body (default 1 MiB); compressed bodies are refused (src/http/body.ts). */
+  readMaxBytes?: number;
 }
 
 /**
@@ -38,7 +40,7 @@ export function createRestRoutes(deps: RestDeps) {
       try {
         const principal = await authenticate(req.headers.authorization ?? null);
         if (method?.kind !== 'unary') throw new AppError('UNIMPLEMENTED');
-        const input = decode(b.method.input, await requestJson(b, req, params));
+        const input = decode(b.method.input, await requestJson(b, req, params, deps.readMaxBytes));
         assertValid(b.method.input, input);
         const ctx = createHandlerContext({
           service,

@@ -18,6 +18,8 @@ export const principalKey = createContextKey<Principal | undefined>(undefined, {
  */
 export function createAuthInterceptor(authenticate: Authenticate, log?: Pick<Logger, 'error'>): Interceptor {
   return (next) => async (req) => {
+    // Already authenticated before the body was read (createRpcHandler): nothing more to check.
+    if (req.contextValues.get(principalKey) !== undefined) return next(req);
     let principal: Principal;
     try {
       principal = await authenticate(req.header.get('authorization'));

@@ -1,9 +1,27 @@
-import type { ConnectRouter, Interceptor } from '@connectrpc/connect';
-import { connectNodeAdapter } from '@connectrpc/connect-node';
+import {
+  Code,
+  ConnectError,
+  type ConnectRouter,
+  createConnectRouter,
+  createContextValues,
+  type Interceptor,
+} from '@connectrpc/connect';
+import {
+  compressionBrotli,
+  compressionGzip,
+  universalRequestFromNodeRequest,
+  universalResponseToNodeResponse,
+} from '@connectrpc/connect-node';
 import type { HttpRequest, HttpResponse } from '../../http/types.js';
 import type { Logger } from '../../log/logger.js';
-import { type Authenticate, createAuthInterceptor } from './auth-interceptor.js';
+import {
+  type Authenticate,
+  createAuthInterceptor,
+  type Principal,
+  principalKey,
+} from './auth-interceptor.js';
 import { toConnectError } from './errors.js';
+import { rpcErrorResponse, rpcProtocolOf, withMalformedAsInvalid } from './protocol-errors.js';
 import { createServices, type ServiceDeps } from './services.js';
 import { assertValid } from './validate.js';
 
@@ -48,11 +66,58 @@ export function createRpcRoutes(deps: RpcDeps): (router: ConnectRouter) => void 
   };
 }
 
-/** A Node request handler (HTTP/1.1 and HTTP/2): RPCs go to the services, everything else to `fallback`. */
-export function createRpcHandler(deps: RpcDeps, fallback: RequestHandler): RequestHandler {
-  // connect-node types the response with a patched `write`; the objects are Node's own.
-  return connectNodeAdapter({
-    routes: createRpcRoutes(deps),
-    fallback: (req, res) => fallback(req, res as HttpResponse),
+/**
+ * A Node request handler (HTTP/1.1 and HTTP/2): RPCs go to the services, everything else to
+ * `fallback`. Our own adapter over connect's router (instead of `connectNodeAdapter`) so that:
+ * - the bearer is checked before a byte of the body is read — an unauthenticated caller gets
+ *   UNAUTHENTICATED (with the ErrorInfo the SDK reads) in its own protocol, and its body is never
+ *   read or decompressed;
+ * - messages are capped at `readMaxBytes`, compressed and decompressed alike (connect stops
+ *   inflating at the cap: RESOURCE_EXHAUSTED);
+ * - malformed protobuf is INVALID_ARGUMENT, not connect's INTERNAL.
+ */
+export function createRpcHandler(
+  deps: RpcDeps & { readMaxBytes?: number },
+  fallback: RequestHandler,
+): RequestHandler {
+  const router = createConnectRouter({
+    readMaxBytes: deps.readMaxBytes ?? 1024 * 1024,
+    acceptCompression: [compressionGzip, compressionBrotli],
   });
+  createRpcRoutes(deps)(router);
+  const paths = new Map(router.handlers.map((h) => [h.requestPath, h]));
+
+  return (req, res) => {
+    const handler = paths.get(req.url?.split('?', 2)[0] ?? '');
+    if (!handler) {
+      fallback(req, res);
+      return;
+    }
+    const contentType = req.headers['content-type'];
+    const protocol = rpcProtocolOf(contentType);
+    const nodeRes = res as Parameters<typeof universalResponseToNodeResponse>[1];
+    const answer = async () => {
+      let principal: Principal;
+      try {
+        principal = await deps.authenticate(req.headers.authorization ?? null);
+      } catch (err) {
+        // HTTP/1.1: don't keep (and drain) a connection whose body we refuse to read.
+        if ('shouldKeepAlive' in res) res.shouldKeepAlive = false;
+        return rpcErrorResponse(protocol, contentType, toConnectError(err, deps.log));
+      }
+      const uReq = universalRequestFromNodeRequest(
+        req,
+        nodeRes,
+        undefined,
+        createContextValues().set(principalKey, principal),
+      );
+      return withMalformedAsInvalid(protocol, contentType, await handler(uReq));
+    };
+    answer()
+      .then((uRes) => universalResponseToNodeResponse(uRes, nodeRes))
+      .catch((reason: unknown) => {
+        if (ConnectError.from(reason).code === Code.Aborted) return;
+        deps.log.error({ err: reason, rpc: handler.method.name }, 'rpc handler failed');
+      });
+  };
 }

@@ -116,6 +116,7 @@ export async function startAirtableEmulator(options: AirtableEmulatorOptions): P
     expireAccessTokens: () => ctx.state.expireAccessTokens(),
     revokeAllGrants: () => ctx.state.revokeAllGrants(),
     inspect: () => ({ bases: ctx.workspace, webhooks: (baseId: string) => ctx.webhooks.list(baseId) }),
+    issuedSecrets: () => ctx.state.issuedSecrets(),
     addPersonalAccessToken: addPat,
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {

@@ -66,6 +66,11 @@ export class EmulatorState {
   /** Personal access tokens and the grant each stands for (all scopes, all bases). */
   readonly personalTokens = new Map<string, Grant>();
 
+  /** Every access and refresh token issued, and every code not yet exchanged (for leak checks). */
+  issuedSecrets(): string[] {
+    return [...this.accessTokens.keys(), ...this.refreshTokens.keys(), ...this.codes.keys()];
+  }
+
   constructor(readonly now: () => number = Date.now) {}
 
   addPersonalToken(token: string, scopes: string[], baseIds: string[]): void {

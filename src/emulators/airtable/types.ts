@@ -89,6 +89,8 @@ export interface AirtableEmulator {
   revokeAllGrants(): void;
   /** Test helper: the live in-memory data (bases with tables and records, webhooks), to check effects. */
   inspect(): EmulatorData;
+  /** Test helper: every access token, refresh token and code issued so far (secret-leak scans). */
+  issuedSecrets(): string[];
   /** Test helper: accept another personal access token from now on. */
   addPersonalAccessToken(token: string): void;
   close(): Promise<void>;
