@@ -192,10 +192,16 @@ export function createRefreshStateRepo(db: Db, codec: AccountCodec, dialect: Dia
         .orderBy('refresh_due_at')
         .limit(limit);
       if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+      // A MATERIALIZED CTE runs once: as an `IN (subquery)`, PostgreSQL may re-run the LIMITed,
+      // SKIP LOCKED subquery and claim more than `limit` accounts.
       const rows = await db
+        .with(
+          (w) => w('due').materialized(),
+          () => due,
+        )
         .updateTable('connected_accounts')
         .set({ refresh_lease_owner: owner, refresh_lease_until: until })
-        .where('id', 'in', due)
+        .where('id', 'in', (eb) => eb.selectFrom('due').select('due.id'))
         .where((eb) => takeable(eb, now))
         .returning('id')
         .execute();

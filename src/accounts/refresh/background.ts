@@ -73,7 +73,7 @@ export function createBackgroundRefresher(deps: {
     if (slots > 0) {
       const claimed = await store.accounts.claimDueRefreshes(refresher.owner, now + leaseMs, now, slots);
       for (const id of claimed) launch(id, true);
-      if (claimed.length === slots) return 0;
+      if (claimed.length >= slots) return 0;
       const interrupted = await store.accounts.listInterruptedRefreshes(now, slots - claimed.length);
       for (const id of interrupted) if (!refresher.isRefreshing(id)) launch(id, false);
     }

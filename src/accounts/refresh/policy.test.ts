@@ -21,6 +21,14 @@ describe('refresh policy', () => {
     expect(accessWindow(a, t)).toEqual({ dueAt: 1000, waitAt: 1500 });
   });
 
+  it('times are whole milliseconds even when half a lifetime is not (they are stored as BIGINT)', () => {
+    const a = { tokenExpiresAt: 2001, refreshExpiresAt: 5001, lastRefreshedAt: 0 };
+    const w = accessWindow(a, t)!;
+    expect(Number.isInteger(w.dueAt) && Number.isInteger(w.waitAt)).toBe(true);
+    expect(w.dueAt).toBeGreaterThanOrEqual(1000);
+    expect(Number.isInteger(renewDueAt(a, t))).toBe(true);
+  });
+
   it('a token without expiry is always fresh', () => {
     const a = { tokenExpiresAt: null, refreshExpiresAt: null, lastRefreshedAt: 0 };
     expect(accessWindow(a, t)).toBeNull();

@@ -40,15 +40,19 @@ const lifetime = (until: number, since: number | null) =>
 /** When the access token is due for renewal, and when requests must wait for it; null if it never expires. */
 export function accessWindow(a: Tokens, t: RefreshTiming): { dueAt: number; waitAt: number } | null {
   if (a.tokenExpiresAt === null) return null;
-  const margin = Math.min(t.marginMs, lifetime(a.tokenExpiresAt, a.lastRefreshedAt) / 2);
-  const floor = Math.min(t.floorMs, margin / 2);
+  // Whole milliseconds: these times are stored in BIGINT columns (PostgreSQL refuses 1000.5).
+  const margin = Math.floor(Math.min(t.marginMs, lifetime(a.tokenExpiresAt, a.lastRefreshedAt) / 2));
+  const floor = Math.floor(Math.min(t.floorMs, margin / 2));
   return { dueAt: a.tokenExpiresAt - margin, waitAt: a.tokenExpiresAt - floor };
 }
 
 /** When an unused refresh token must be renewed so it never lapses; null if it does not lapse. */
 export function renewDueAt(a: Tokens, t: RefreshTiming): number | null {
   if (a.refreshExpiresAt === null) return null;
-  return a.refreshExpiresAt - Math.min(t.idleMarginMs, lifetime(a.refreshExpiresAt, a.lastRefreshedAt) / 2);
+  return (
+    a.refreshExpiresAt -
+    Math.floor(Math.min(t.idleMarginMs, lifetime(a.refreshExpiresAt, a.lastRefreshedAt) / 2))
+  );
 }
 
 export type TokenState = 'fresh' | 'stale' | 'expired';
