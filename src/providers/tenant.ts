@@ -52,7 +52,10 @@ export function resolveApiBaseUrl(template: string, tenant: Record<string, strin
         `The connected account has no ${name} from the provider; get a new authorization link for this user.`,
       );
     }
-    const valid = whole === template ? /^https?:\/\/[^/?#]+\/?$/.test(value) : SEGMENT.test(value);
+    const valid =
+      whole === template
+        ? /^https?:\/\/[^/?#@]+\/?$/.test(value)
+        : SEGMENT.test(value) && value !== '.' && value !== '..';
     if (!valid) throw new AppError('INTERNAL', `The provider sent an unusable ${name}.`);
     return whole === template ? value.replace(/\/$/, '') : value;
   });

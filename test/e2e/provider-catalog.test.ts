@@ -168,3 +168,57 @@ describe('built-in provider catalog against the generic OAuth 2.0 emulator', () 
     },
   );
 });
+
+describe('a dead grant at providers that answer errors with HTTP 200', () => {
+  let latchkey: TestLatchkey;
+  let sdk: ScalekitClient;
+  const emulators: OAuth2Emulator[] = [];
+  beforeAll(async () => {
+    latchkey = await startTestLatchkey();
+    const { client, secret } = await latchkey.store.apiClients.create('catalog-dead');
+    sdk = new ScalekitClient(latchkey.url, client.id, secret);
+  });
+  afterAll(async () => {
+    await Promise.all(emulators.map((e) => e.close()));
+    await latchkey?.close();
+  });
+
+  it.each(['slack', 'github'])(
+    '%s: the 200 `error` answer marks the account EXPIRED and asks for a new link',
+    async (key) => {
+      const def = CATALOG.find((d) => d.key === key)!;
+      const svc = latchkey.server.services.connections;
+      const conn = await svc.create({
+        name: key,
+        provider: key,
+        clientId: 'cid',
+        clientSecret: 'cs',
+        scopes: def.defaultScopes,
+      });
+      const emulator = await startOAuth2Emulator({
+        provider: def,
+        clientId: 'cid',
+        clientSecret: 'cs',
+        redirectUris: [svc.redirectUri(conn)],
+      });
+      emulators.push(emulator);
+      await svc.update(conn.id, {
+        authorizeUrl: emulator.authorizeUrl,
+        tokenUrl: emulator.tokenUrl,
+        apiBaseUrl: emulator.apiBaseUrl,
+      });
+      const { link } = await sdk.actions.getAuthorizationLink({ connectionName: key, identifier: 'bob' });
+      expect((await browse(link, { decision: 'approve' })).status).toBe(200);
+
+      emulator.revokeAllGrants();
+      const err = (await sdk.actions
+        .request({ connectionName: key, identifier: 'bob', path: def.checkCall!.path })
+        .catch((e: unknown) => e)) as { errDetails?: { details: Array<{ error_code: string }> } };
+      expect(err.errDetails?.details[0]?.error_code).toBe('REAUTHORIZATION_REQUIRED');
+      const refresh = emulator.recorded.token.at(-1)!;
+      expect(refresh.params.grant_type).toBe('refresh_token');
+      const account = (await latchkey.store.accounts.list({ identifier: 'bob', connectionId: conn.id }))[0]!;
+      expect(account.status).toBe('EXPIRED');
+    },
+  );
+});

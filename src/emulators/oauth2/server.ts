@@ -37,6 +37,8 @@ export interface OAuth2Emulator {
   };
   /** Every access token stops working now (the next API call gets 401; a refresh fixes it). */
   expireAccessTokens(): void;
+  /** The user revokes every grant at the provider: tokens and refresh tokens die. */
+  revokeAllGrants(): void;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,9 @@ export async function startOAuth2Emulator(opts: OAuth2EmulatorOptions): Promise<
     stats: () => ({ ...state.stats }),
     expireAccessTokens() {
       for (const t of state.accessTokens.values()) t.expiresAt = 0;
+    },
+    revokeAllGrants() {
+      for (const t of [...state.accessTokens.values(), ...state.refreshTokens.values()]) t.grant.live = false;
     },
     close: () =>
       new Promise<void>((resolve) => {
