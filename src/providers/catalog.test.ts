@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from './catalog/index.js';
 import { providerCatalog } from './catalog-view.js';
@@ -48,6 +50,11 @@ describe('the built-in provider catalog', () => {
     expect(def.docsUrl).toMatch(/^https:\/\//);
     expect(def.category).toBeTruthy();
     if (def.key !== 'google-sheets') expect(def.checkCall?.path).toMatch(/^\//);
+  });
+
+  it('docs/providers.md has a set-up section for each', () => {
+    const doc = readFileSync(path.resolve(import.meta.dirname, '../../docs/providers.md'), 'utf8');
+    for (const def of CATALOG) expect(doc).toContain(`### ${def.displayName} (\`${def.key}\`)`);
   });
 
   it('every registered definition (Airtable, API-key and custom ones too) passes the schema', () => {

@@ -33,7 +33,7 @@ const withoutComments = (text: string) =>
   text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 
 /** Every `'key'` / `"key"` / `` `key` `` literal naming a built-in provider, as `file:line key`. */
-export function providerNamesIn(files: Iterable<string>, keys: string[]): string[] {
+function providerNamesIn(files: Iterable<string>, keys: string[]): string[] {
   const literal = new RegExp(`(['"\`])(${keys.map((k) => k.replace(/-/g, '\\-')).join('|')})\\1`, 'g');
   const hits: string[] = [];
   for (const file of files) {
@@ -66,7 +66,7 @@ describe('core code does not name providers', () => {
       [
         '// Slack nests its token: see catalog/slack.ts (a comment may say "slack")',
         "const slack = 1; if (connection.provider === 'salesforce') refreshDifferently();",
-        '/* "jira" in a block comment */ const url = `https://x/${"jira"}`;',
+        '/* "jira" in a block comment */ const product = `jira`;',
       ].join('\n'),
     );
     try {

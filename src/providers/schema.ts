@@ -14,7 +14,7 @@ const scope = z.object({
   tier: z.enum(['basic', 'enterprise']),
 });
 
-const quirks = z
+const quirksSchema = z
   .object({
     tokenResponseKey: z.string().min(1).optional(),
     expiresInUnit: z.enum(['seconds', 'milliseconds']).optional(),
@@ -82,7 +82,7 @@ export const providerDefinitionSchema = z.object({
       body: z.string().optional(),
     })
     .optional(),
-  quirks: quirks.optional(),
+  quirks: quirksSchema.optional(),
   setup: z.object({ registerAt: z.string().min(1), steps: z.array(z.string().min(1)).min(1) }).optional(),
   docsUrl: z.url().optional(),
 });

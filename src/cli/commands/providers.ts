@@ -48,7 +48,7 @@ function printEntry(e: CatalogEntry): void {
   }
   if (e.setup) {
     lines.push('', `Set up: register the app at ${e.setup.registerAt}`);
-    e.setup.steps.forEach((step, i) => lines.push(`  ${i + 1}. ${step}`));
+    for (const [i, step] of e.setup.steps.entries()) lines.push(`  ${i + 1}. ${step}`);
     lines.push(
       '',
       `Then: latchkey connections create --provider ${e.name} --name ${e.name} --client-id … --client-secret … --scopes "${e.defaultScopes.join(' ')}"`,

@@ -37,7 +37,7 @@ export const asana = oauthProvider({
     steps: [
       'Create a new app in the developer console.',
       'OAuth: add the redirect URI Latchkey shows for the connection.',
-      'OAuth: choose full permissions (`default`) or the granular scopes below.',
+      'OAuth: choose full permissions (`default`) or the granular scopes you will request.',
       'Copy the client ID and client secret into the connection.',
     ],
   },

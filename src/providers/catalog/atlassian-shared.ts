@@ -27,7 +27,7 @@ export function atlassianSetup(product: string): NonNullable<ProviderDefinition[
     registerAt: 'https://developer.atlassian.com/console/myapps/',
     steps: [
       'Create an OAuth 2.0 integration.',
-      `Permissions: add the ${product} API and the scopes below.`,
+      `Permissions: add the ${product} API and the scopes you will request.`,
       'Authorization: set the callback URL to the redirect URI Latchkey shows for the connection.',
       'Settings: copy the Client ID and Secret into the connection; include offline_access in its scopes.',
     ],

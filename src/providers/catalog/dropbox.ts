@@ -38,7 +38,7 @@ export const dropbox = oauthProvider({
     steps: [
       'Create an app with "Scoped access".',
       'Settings: add the redirect URI Latchkey shows for the connection.',
-      'Permissions: tick the scopes below and submit.',
+      'Permissions: tick the scopes you will request (`latchkey providers show` lists them) and submit.',
       'Copy the App key (client ID) and App secret into the connection.',
     ],
   },

@@ -28,7 +28,7 @@ export function googleSetup(api: string): NonNullable<ProviderDefinition['setup'
     registerAt: 'https://console.cloud.google.com/apis/credentials',
     steps: [
       `Enable the ${api} in the Google Cloud project (APIs & Services → Library).`,
-      'Configure the OAuth consent screen and add the scopes below; publish it (tokens of apps in "Testing" lapse after 7 days).',
+      'Configure the OAuth consent screen and add the scopes you will request (`latchkey providers show` lists them); publish it (tokens of apps in "Testing" lapse after 7 days).',
       'Create an OAuth client ID of type "Web application".',
       'Add the redirect URI Latchkey shows for the connection under "Authorized redirect URIs".',
       'Copy the client ID and secret into the connection.',

@@ -38,7 +38,7 @@ export const hubspot = oauthProvider({
     steps: [
       'In a HubSpot developer account create a public app (Apps → Create app).',
       'Auth tab: add the redirect URI Latchkey shows for the connection.',
-      'Auth tab: add the scopes below that the agent needs (keep `oauth`).',
+      'Auth tab: add the scopes you will request (`latchkey providers show` lists them) that the agent needs (keep `oauth`).',
       'Copy the Client ID and Client secret into the connection.',
     ],
   },

@@ -38,7 +38,7 @@ export const linear = oauthProvider({
     steps: [
       'Create an OAuth application in Linear (Settings → API → OAuth applications).',
       'Add the redirect URI Latchkey shows for the connection as a callback URL.',
-      'Copy the client ID and client secret into the connection; pick scopes from the list below.',
+      'Copy the client ID and client secret into the connection; pick scopes from `latchkey providers show linear`.',
     ],
   },
 });

@@ -35,7 +35,7 @@ export function microsoftSetup(product: string): NonNullable<ProviderDefinition[
     steps: [
       'Register an application; supported account types: any organizational directory and personal accounts (for `common`).',
       'Platform "Web": add the redirect URI Latchkey shows for the connection.',
-      `API permissions: add the delegated Microsoft Graph permissions for ${product} listed below, plus offline_access.`,
+      `API permissions: add the delegated Microsoft Graph permissions for ${product} you will request, plus offline_access.`,
       'Certificates & secrets: create a client secret; copy it and the Application (client) ID into the connection.',
       'Single-tenant apps: override the authorize and token URLs with your tenant id instead of `common`.',
     ],

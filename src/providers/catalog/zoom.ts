@@ -37,7 +37,7 @@ export const zoom = oauthProvider({
     steps: [
       'Create a General App, user-managed.',
       'Basic information: set the OAuth redirect URL and add it to the allow list — the redirect URI Latchkey shows for the connection.',
-      'Scopes: add the granular scopes below.',
+      'Scopes: add the granular scopes you will request.',
       'Copy the Client ID and Client Secret into the connection.',
     ],
   },
