@@ -1,9 +1,10 @@
 import * as oauth from 'oauth4webapi';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { pickTenantValues, tenantValuesFromTokenResponse } from '../providers/tenant.js';
+import { tenantValuesFromTokenResponse } from '../providers/tenant.js';
 import type { ClientAuth } from '../store/index.js';
+import { createBearerCalls } from './bearer-calls.js';
 import { isInsecureAllowed, type OAuthEndpoints } from './endpoints.js';
-import { OAuthGrantError, OAuthTransportError, translateOAuthError } from './errors.js';
+import { translateOAuthError } from './errors.js';
 import { reshapesTokenAnswers, reshapeTokenAnswer } from './token-response.js';
 
 export interface OAuthClientCredentials {
@@ -116,30 +117,7 @@ export function createTokenClient(opts: TokenClientOptions) {
     headersTimeout: opts.timeoutMs,
     bodyTimeout: opts.timeoutMs,
   });
-  /**
-   * Hook `tenant.discovery`: one GET on the API origin with the new access token (Atlassian's
-   * accessible resources), its answer picked for tenant values. No answer with them fails the grant.
-   */
-  async function discoverTenant(
-    endpoints: OAuthEndpoints,
-    accessToken: string,
-  ): Promise<Record<string, string> | undefined> {
-    const spec = endpoints.quirks.tenant?.discovery;
-    if (!spec) return undefined;
-    const url = new URL(spec.path, new URL(endpoints.apiBaseUrl).origin).toString();
-    if (!isInsecureAllowed(url, opts.insecurePolicy)) {
-      throw new OAuthTransportError('tenant discovery URL is not https', 'invalid_response');
-    }
-    const res = await undiciFetch(url, {
-      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
-      dispatcher: agent,
-      signal: AbortSignal.timeout(opts.timeoutMs),
-    });
-    const body: unknown = res.ok ? await res.json().catch(() => undefined) : undefined;
-    const values = pickTenantValues(spec.pick, body);
-    if (!values) throw new OAuthTransportError(`tenant discovery answered ${res.status}`, 'invalid_response');
-    return values;
-  }
+  const bearer = createBearerCalls(agent, opts);
 
   const as = (e: OAuthEndpoints): oauth.AuthorizationServer => ({
     issuer: new URL(e.tokenUrl).origin,
@@ -178,7 +156,7 @@ export function createTokenClient(opts: TokenClientOptions) {
         );
         const result = await oauth.processAuthorizationCodeResponse(as(endpoints), client, response);
         const tokens = normalise(result, endpoints, now, capture);
-        const discovered = await discoverTenant(endpoints, tokens.accessToken);
+        const discovered = await bearer.discoverTenant(endpoints, tokens.accessToken);
         return discovered ? { ...tokens, tenant: { ...tokens.tenant, ...discovered } } : tokens;
       } catch (err) {
         throw translateOAuthError(err);
@@ -240,37 +218,8 @@ export function createTokenClient(opts: TokenClientOptions) {
       }
     },
 
-    /**
-     * Revocation with the access token as `Authorization: Bearer` (Slack `auth.revoke`, Dropbox,
-     * Linear). A 2xx without `ok: false` is success; anything else an OAuthGrantError.
-     */
-    async revokeBearer(input: { revokeUrl: string; accessToken: string }): Promise<void> {
-      try {
-        if (!isInsecureAllowed(input.revokeUrl, opts.insecurePolicy)) {
-          throw new OAuthTransportError('revocation URL is not https', 'invalid_response');
-        }
-        const res = await undiciFetch(input.revokeUrl, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${input.accessToken}`, accept: 'application/json' },
-          dispatcher: agent,
-          signal: AbortSignal.timeout(opts.timeoutMs),
-        });
-        const body = (await res.json().catch(() => undefined)) as
-          | { ok?: unknown; error?: unknown }
-          | undefined;
-        if (!res.ok || body?.ok === false) {
-          throw new OAuthGrantError(
-            String(body?.error ?? 'revocation_failed').slice(0, 64),
-            res.status,
-            undefined,
-          );
-        }
-      } catch (err) {
-        throw err instanceof OAuthGrantError || err instanceof OAuthTransportError
-          ? err
-          : translateOAuthError(err);
-      }
-    },
+    /** Revocation with the access token as bearer (Slack, Dropbox, Linear): oauth/bearer-calls.ts. */
+    revokeBearer: bearer.revokeBearer,
 
     /** Closes the pooled connections to token endpoints. */
     close: () => agent.close(),

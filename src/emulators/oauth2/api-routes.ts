@@ -20,7 +20,7 @@ function bearerOf(profile: EmulatorProfile, req: IncomingMessage): string | unde
  * what was asked (the discovery path lists one site); anything else 401. Every call is recorded.
  */
 export async function api(
-  ctx: { profile: EmulatorProfile; state: EmulatorState; origin: string },
+  ctx: { profile: EmulatorProfile; state: EmulatorState; origin: string; sites: Array<{ id: string }> },
   req: IncomingMessage,
   url: URL,
   res: ServerResponse,
@@ -42,15 +42,13 @@ export async function api(
     return sendJson(res, 401, { error: 'invalid_token', message: 'The access token is invalid or expired.' });
   }
   if (url.pathname === ctx.profile.discoveryPath) {
-    return sendJson(res, 200, [
-      {
-        id: EMULATED_CLOUD_ID,
-        url: ctx.origin,
-        name: 'emulated-site',
-        scopes: held.grant.scopes,
-        avatarUrl: '',
-      },
-    ]);
+    const sites = ctx.sites.map((s) => ({
+      id: s.id,
+      url: ctx.origin,
+      name: s.id,
+      scopes: held.grant.scopes,
+    }));
+    return sendJson(res, 200, sites);
   }
   sendJson(res, 200, {
     emulated: ctx.profile.key,

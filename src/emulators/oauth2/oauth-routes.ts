@@ -16,6 +16,7 @@ export const PATHS = {
 export interface OAuthRouteContext extends AnswerContext {
   client: { id: string; secret: string; redirectUris: string[] };
   autoApprove: boolean;
+  sites: Array<{ id: string }>;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ProviderDefinition } from '../../providers/index.js';
-import { api } from './api-routes.js';
+import { api, EMULATED_CLOUD_ID } from './api-routes.js';
 import { authorize, consent, type OAuthRouteContext, PATHS, revoke, token } from './oauth-routes.js';
 import { profileOf } from './profile.js';
 import { createState, type Recorded } from './state.js';
@@ -16,6 +16,8 @@ export interface OAuth2EmulatorOptions {
   accessTokenTtlSec?: number;
   /** Skip the consent page: authorize redirects straight back with a code. */
   autoApprove?: boolean;
+  /** Sites the discovery path lists (Atlassian accessible resources); default one, EMULATED_CLOUD_ID. */
+  sites?: Array<{ id: string }>;
 }
 
 export interface OAuth2Emulator {
@@ -69,6 +71,7 @@ export async function startOAuth2Emulator(opts: OAuth2EmulatorOptions): Promise<
     accessTokenTtlSec: opts.accessTokenTtlSec ?? 3600,
     client: { id: opts.clientId, secret: opts.clientSecret, redirectUris: opts.redirectUris },
     autoApprove: opts.autoApprove ?? false,
+    sites: opts.sites ?? [{ id: EMULATED_CLOUD_ID }],
   };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', ctx.origin);
