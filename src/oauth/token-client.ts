@@ -1,10 +1,10 @@
 import * as oauth from 'oauth4webapi';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { tenantValuesFromTokenResponse } from '../providers/tenant.js';
+import { resolveApiBaseUrl, tenantValuesFromTokenResponse } from '../providers/tenant.js';
 import type { ClientAuth } from '../store/index.js';
 import { createBearerCalls } from './bearer-calls.js';
 import { isInsecureAllowed, type OAuthEndpoints } from './endpoints.js';
-import { translateOAuthError } from './errors.js';
+import { OAuthTransportError, translateOAuthError } from './errors.js';
 import { reshapesTokenAnswers, reshapeTokenAnswer } from './token-response.js';
 
 export interface OAuthClientCredentials {
@@ -110,6 +110,20 @@ function normalise(
   };
 }
 
+/**
+ * A grant whose tenant values cannot complete the API base URL (a Salesforce `instance_url` that is
+ * not a bare https origin, a cloud id that is not one path segment) is refused at once, not on the
+ * first call.
+ */
+function checkTenant(endpoints: OAuthEndpoints, tenant: Record<string, string> | undefined): void {
+  if (!endpoints.quirks.tenant) return;
+  try {
+    resolveApiBaseUrl(endpoints.apiBaseUrl, tenant ?? null);
+  } catch {
+    throw new OAuthTransportError('the provider sent no usable tenant values', 'invalid_response');
+  }
+}
+
 /** Token endpoint calls over oauth4webapi; all failures leave as OAuthGrantError / OAuthTransportError. */
 export function createTokenClient(opts: TokenClientOptions) {
   const agent = new Agent({
@@ -157,9 +171,11 @@ export function createTokenClient(opts: TokenClientOptions) {
         const result = await oauth.processAuthorizationCodeResponse(as(endpoints), client, response);
         const tokens = normalise(result, endpoints, now, capture);
         const discovered = await bearer.discoverTenant(endpoints, tokens.accessToken);
-        return discovered ? { ...tokens, tenant: { ...tokens.tenant, ...discovered } } : tokens;
+        const tenant = discovered ? { ...tokens.tenant, ...discovered } : tokens.tenant;
+        checkTenant(endpoints, tenant);
+        return { ...tokens, tenant };
       } catch (err) {
-        throw translateOAuthError(err);
+        throw err instanceof OAuthTransportError ? err : translateOAuthError(err);
       }
     },
 

@@ -1,54 +1,72 @@
 import { ScalekitClient } from '@scalekit-sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OAuth2Emulator, startOAuth2Emulator } from '../../src/emulators/oauth2/index.js';
+import {
+  type OAuth2Emulator,
+  type OAuth2EmulatorOptions,
+  startOAuth2Emulator,
+} from '../../src/emulators/oauth2/index.js';
 import { getProvider } from '../../src/providers/index.js';
 import { browse } from '../helpers/authorize.js';
 import { startTestLatchkey, type TestLatchkey } from '../helpers/latchkey.js';
 
-describe('Atlassian tenant discovery that finds no site', () => {
+/**
+ * Per-tenant providers whose answers give no usable tenant: the authorization fails with a clear
+ * error and the account stays as it was (no tokens, no tenant), so no call can go astray.
+ */
+describe('per-tenant providers without a usable tenant', () => {
   let latchkey: TestLatchkey;
-  let emulator: OAuth2Emulator;
+  let sdk: ScalekitClient;
+  const emulators: OAuth2Emulator[] = [];
   beforeAll(async () => {
     latchkey = await startTestLatchkey();
+    const { client, secret } = await latchkey.store.apiClients.create('tenant');
+    sdk = new ScalekitClient(latchkey.url, client.id, secret);
   });
   afterAll(async () => {
-    await emulator?.close();
+    await Promise.all(emulators.map((e) => e.close()));
     await latchkey?.close();
   });
 
-  it('fails the authorization with a clear error and leaves the account as it was', async () => {
-    const jira = getProvider('jira');
-    const svc = latchkey.server.services.connections;
-    const conn = await svc.create({
-      name: 'jira',
-      provider: 'jira',
-      clientId: 'cid',
-      clientSecret: 'cs',
-      scopes: jira.defaultScopes,
-    });
-    emulator = await startOAuth2Emulator({
-      provider: jira,
-      clientId: 'cid',
-      clientSecret: 'cs',
-      redirectUris: [svc.redirectUri(conn)],
-      sites: [],
-    });
-    await svc.update(conn.id, {
-      authorizeUrl: emulator.authorizeUrl,
-      tokenUrl: emulator.tokenUrl,
-      apiBaseUrl: emulator.apiBaseUrl,
-    });
-    const { client, secret } = await latchkey.store.apiClients.create('tenant');
-    const sdk = new ScalekitClient(latchkey.url, client.id, secret);
-    const { link } = await sdk.actions.getAuthorizationLink({ connectionName: 'jira', identifier: 'carol' });
+  it.each([
+    ['jira', { sites: [] }, '/oauth/token/accessible-resources'],
+    ['salesforce', { tenantUrl: 'https://elsewhere.example/steal' }, undefined],
+  ] as Array<[string, Partial<OAuth2EmulatorOptions>, string | undefined]>)(
+    '%s: OAUTH_TOKEN_EXCHANGE_FAILED, account unchanged',
+    async (key, quirk, discoveryPath) => {
+      const def = getProvider(key);
+      const svc = latchkey.server.services.connections;
+      const conn = await svc.create({
+        name: key,
+        provider: key,
+        clientId: 'cid',
+        clientSecret: 'cs',
+        scopes: def.defaultScopes,
+      });
+      const emulator = await startOAuth2Emulator({
+        provider: def,
+        clientId: 'cid',
+        clientSecret: 'cs',
+        redirectUris: [svc.redirectUri(conn)],
+        ...quirk,
+      });
+      emulators.push(emulator);
+      await svc.update(conn.id, {
+        authorizeUrl: emulator.authorizeUrl,
+        tokenUrl: emulator.tokenUrl,
+        ...(emulator.apiBaseUrl.startsWith('{') ? {} : { apiBaseUrl: emulator.apiBaseUrl }),
+      });
+      const { link } = await sdk.actions.getAuthorizationLink({ connectionName: key, identifier: 'carol' });
 
-    const page = await browse(link, { decision: 'approve' });
-    expect(page.status).toBe(502);
-    expect(page.body).toContain('OAUTH_TOKEN_EXCHANGE_FAILED');
-    expect(emulator.stats().codeExchanges).toBe(1);
-    expect(emulator.recorded.api.at(-1)!.path).toBe('/oauth/token/accessible-resources');
-    const account = (await latchkey.store.accounts.list({ identifier: 'carol', connectionId: conn.id }))[0]!;
-    expect(account).toMatchObject({ status: 'PENDING_AUTH', accessToken: null, tenant: null });
-    expect(latchkey.logs()).not.toMatch(/jira-at-/);
-  });
+      const page = await browse(link, { decision: 'approve' });
+      expect(page.status).toBe(502);
+      expect(page.body).toContain('OAUTH_TOKEN_EXCHANGE_FAILED');
+      expect(emulator.stats().codeExchanges).toBe(1);
+      expect(emulator.recorded.api.at(-1)?.path).toBe(discoveryPath);
+      const account = (
+        await latchkey.store.accounts.list({ identifier: 'carol', connectionId: conn.id })
+      )[0]!;
+      expect(account).toMatchObject({ status: 'PENDING_AUTH', accessToken: null, tenant: null });
+      expect(latchkey.logs()).not.toMatch(new RegExp(`${key}-at-`));
+    },
+  );
 });

@@ -18,6 +18,8 @@ export interface OAuth2EmulatorOptions {
   autoApprove?: boolean;
   /** Sites the discovery path lists (Atlassian accessible resources); default one, EMULATED_CLOUD_ID. */
   sites?: Array<{ id: string }>;
+  /** What token answers give as the tenant URL (Salesforce `instance_url`); default the emulator's origin. */
+  tenantUrl?: string;
 }
 
 export interface OAuth2Emulator {
@@ -72,6 +74,7 @@ export async function startOAuth2Emulator(opts: OAuth2EmulatorOptions): Promise<
     client: { id: opts.clientId, secret: opts.clientSecret, redirectUris: opts.redirectUris },
     autoApprove: opts.autoApprove ?? false,
     sites: opts.sites ?? [{ id: EMULATED_CLOUD_ID }],
+    tenantUrl: opts.tenantUrl,
   };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', ctx.origin);

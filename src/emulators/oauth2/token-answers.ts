@@ -7,6 +7,8 @@ export interface AnswerContext {
   /** The emulator's own origin (tenant URLs point back at it). */
   origin: string;
   accessTokenTtlSec: number;
+  /** The tenant URL token answers carry; undefined = the emulator's origin. */
+  tenantUrl?: string | undefined;
 }
 
 type Json = Record<string, unknown>;
@@ -47,7 +49,7 @@ function userToken(ctx: AnswerContext, grant: Grant, withRefresh: boolean): Json
 
 /** Tenant fields (Salesforce `instance_url`) point at the emulator itself. */
 function tenantFields(ctx: AnswerContext): Json {
-  return Object.fromEntries(ctx.profile.tenantUrlFields.map((f) => [f, ctx.origin]));
+  return Object.fromEntries(ctx.profile.tenantUrlFields.map((f) => [f, ctx.tenantUrl ?? ctx.origin]));
 }
 
 /** The answer to a code exchange: nested under a key with a bot token on top when the provider does that. */
