@@ -1,14 +1,11 @@
 import { ScalekitClient } from '@scalekit-sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  EMULATED_CLOUD_ID,
-  type OAuth2Emulator,
-  startOAuth2Emulator,
-} from '../../src/emulators/oauth2/index.js';
+import { EMULATED_CLOUD_ID, type OAuth2Emulator } from '../../src/emulators/oauth2/index.js';
 import { CATALOG } from '../../src/providers/catalog/index.js';
 import type { ProviderDefinition } from '../../src/providers/index.js';
 import { browse } from '../helpers/authorize.js';
 import { startTestLatchkey, type TestLatchkey } from '../helpers/latchkey.js';
+import { connectProviderEmulator } from '../helpers/oauth2-provider.js';
 
 /**
  * Every built-in catalog provider, end to end against the generic emulator imitating its quirks:
@@ -57,30 +54,9 @@ describe('built-in provider catalog against the generic OAuth 2.0 emulator', () 
   it.each(CATALOG.map((def) => [def.key, def] as const))(
     '%s: link → consent → proxy → refresh → revoke',
     async (key, def) => {
-      const svc = latchkey.server.services.connections;
-      const clientId = `client-${key}`;
-      const clientSecret = `secret-${key}`;
-      const conn = await svc.create({
-        name: key,
-        provider: key,
-        clientId,
-        clientSecret,
-        scopes: def.defaultScopes,
-      });
-      const emulator = await startOAuth2Emulator({
-        provider: def,
-        clientId,
-        clientSecret,
-        redirectUris: [svc.redirectUri(conn)],
-      });
+      const { emulator, connectionId, clientId, clientSecret } = await connectProviderEmulator(latchkey, key);
       emulators.push(emulator);
-      await svc.update(conn.id, {
-        authorizeUrl: emulator.authorizeUrl,
-        tokenUrl: emulator.tokenUrl,
-        // A base that is one placeholder ({instance_url}) is filled from the token answer, not overridden.
-        ...(emulator.apiBaseUrl.startsWith('{') ? {} : { apiBaseUrl: emulator.apiBaseUrl }),
-        ...(emulator.revokeUrl ? { revokeUrl: emulator.revokeUrl } : {}),
-      });
+      const conn = { id: connectionId };
       const rec = emulator.recorded;
       const q = def.quirks ?? {};
 
@@ -187,26 +163,9 @@ describe('a dead grant at providers that answer errors with HTTP 200', () => {
     '%s: the 200 `error` answer marks the account EXPIRED and asks for a new link',
     async (key) => {
       const def = CATALOG.find((d) => d.key === key)!;
-      const svc = latchkey.server.services.connections;
-      const conn = await svc.create({
-        name: key,
-        provider: key,
-        clientId: 'cid',
-        clientSecret: 'cs',
-        scopes: def.defaultScopes,
-      });
-      const emulator = await startOAuth2Emulator({
-        provider: def,
-        clientId: 'cid',
-        clientSecret: 'cs',
-        redirectUris: [svc.redirectUri(conn)],
-      });
+      const { emulator, connectionId } = await connectProviderEmulator(latchkey, key);
       emulators.push(emulator);
-      await svc.update(conn.id, {
-        authorizeUrl: emulator.authorizeUrl,
-        tokenUrl: emulator.tokenUrl,
-        apiBaseUrl: emulator.apiBaseUrl,
-      });
+      const conn = { id: connectionId };
       const { link } = await sdk.actions.getAuthorizationLink({ connectionName: key, identifier: 'bob' });
       expect((await browse(link, { decision: 'approve' })).status).toBe(200);
 

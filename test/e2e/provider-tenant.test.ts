@@ -1,13 +1,9 @@
 import { ScalekitClient } from '@scalekit-sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type OAuth2Emulator,
-  type OAuth2EmulatorOptions,
-  startOAuth2Emulator,
-} from '../../src/emulators/oauth2/index.js';
-import { getProvider } from '../../src/providers/index.js';
+import type { OAuth2Emulator, OAuth2EmulatorOptions } from '../../src/emulators/oauth2/index.js';
 import { browse } from '../helpers/authorize.js';
 import { startTestLatchkey, type TestLatchkey } from '../helpers/latchkey.js';
+import { connectProviderEmulator } from '../helpers/oauth2-provider.js';
 
 /**
  * Per-tenant providers whose answers give no usable tenant: the authorization fails with a clear
@@ -33,28 +29,9 @@ describe('per-tenant providers without a usable tenant', () => {
   ] as Array<[string, Partial<OAuth2EmulatorOptions>, string | undefined]>)(
     '%s: OAUTH_TOKEN_EXCHANGE_FAILED, account unchanged',
     async (key, quirk, discoveryPath) => {
-      const def = getProvider(key);
-      const svc = latchkey.server.services.connections;
-      const conn = await svc.create({
-        name: key,
-        provider: key,
-        clientId: 'cid',
-        clientSecret: 'cs',
-        scopes: def.defaultScopes,
-      });
-      const emulator = await startOAuth2Emulator({
-        provider: def,
-        clientId: 'cid',
-        clientSecret: 'cs',
-        redirectUris: [svc.redirectUri(conn)],
-        ...quirk,
-      });
+      const { emulator, connectionId } = await connectProviderEmulator(latchkey, key, quirk);
       emulators.push(emulator);
-      await svc.update(conn.id, {
-        authorizeUrl: emulator.authorizeUrl,
-        tokenUrl: emulator.tokenUrl,
-        ...(emulator.apiBaseUrl.startsWith('{') ? {} : { apiBaseUrl: emulator.apiBaseUrl }),
-      });
+      const conn = { id: connectionId };
       const { link } = await sdk.actions.getAuthorizationLink({ connectionName: key, identifier: 'carol' });
 
       const page = await browse(link, { decision: 'approve' });
