@@ -5,6 +5,7 @@ import { connectionsCommand } from './commands/connections.js';
 import { demoCommand } from './commands/demo.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
 import { logsCommand } from './commands/logs.js';
+import { providersCommand } from './commands/providers.js';
 import { serveCommand } from './commands/serve.js';
 import { webhooksCommand } from './commands/webhooks.js';
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   program.addCommand(serveCommand());
   program.addCommand(clientsCommand());
   program.addCommand(connectionsCommand());
+  program.addCommand(providersCommand());
   program.addCommand(accountsCommand());
   program.addCommand(demoCommand());
   program.addCommand(logsCommand());

@@ -1,4 +1,4 @@
-import type { ProviderDefinition } from '../providers/index.js';
+import type { ProviderDefinition, ProviderQuirks } from '../providers/index.js';
 import type { ClientAuth, Connection } from '../store/index.js';
 
 /** The effective OAuth settings of a connection: its overrides, else its provider's defaults. */
@@ -9,6 +9,8 @@ export interface OAuthEndpoints {
   pkce: boolean;
   clientAuth: ClientAuth;
   scopeSeparator: string;
+  /** The provider's named quirks (token answer shape, authorize parameters, tenant values). */
+  quirks: ProviderQuirks;
 }
 
 export function resolveEndpoints(connection: Connection, provider: ProviderDefinition): OAuthEndpoints {
@@ -19,6 +21,7 @@ export function resolveEndpoints(connection: Connection, provider: ProviderDefin
     pkce: provider.pkceRequired ? true : (connection.pkce ?? provider.pkce),
     clientAuth: connection.clientAuth ?? provider.clientAuth,
     scopeSeparator: provider.scopeSeparator,
+    quirks: provider.quirks ?? {},
   };
 }
 

@@ -63,6 +63,7 @@ describe('token client failure classification (real HTTP)', () => {
       pkce: true,
       clientAuth: 'basic',
       scopeSeparator: ' ',
+      quirks: {},
     };
     return client
       .refresh({ endpoints, credentials: { clientId: 'c', clientSecret: 's' }, refreshToken: 'rt' })

@@ -1,8 +1,11 @@
 import * as oauth from 'oauth4webapi';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { resolveApiBaseUrl, tenantValuesFromTokenResponse } from '../providers/tenant.js';
 import type { ClientAuth } from '../store/index.js';
+import { createBearerCalls } from './bearer-calls.js';
 import { isInsecureAllowed, type OAuthEndpoints } from './endpoints.js';
-import { translateOAuthError } from './errors.js';
+import { OAuthTransportError, translateOAuthError } from './errors.js';
+import { reshapesTokenAnswers, reshapeTokenAnswer } from './token-response.js';
 
 export interface OAuthClientCredentials {
   clientId: string;
@@ -18,6 +21,8 @@ export interface ProviderTokens {
   scopes: string[] | undefined;
   expiresAt: number | null;
   refreshExpiresAt: number | null;
+  /** Per-tenant values the provider sent (Salesforce `instance_url`, Atlassian `cloud_id`); undefined: none. */
+  tenant?: Record<string, string> | undefined;
 }
 
 export interface TokenClientOptions {
@@ -34,21 +39,63 @@ function clientAuthFor(kind: ClientAuth, secret: string | null): oauth.ClientAut
   return kind === 'post' ? oauth.ClientSecretPost(secret) : oauth.ClientSecretBasic(secret);
 }
 
+/** What a token answer said before its quirks were straightened out (for tenant values). */
+interface AnswerCapture {
+  raw?: unknown;
+}
+
+/**
+ * A token answer as the provider sent it, turned into the standard shape by the provider's named
+ * quirks (oauth/token-response.ts). Providers without such quirks get the answer untouched.
+ */
+async function shapeAnswer(
+  res: Response,
+  endpoints: OAuthEndpoints,
+  capture: AnswerCapture,
+): Promise<Response> {
+  const q = endpoints.quirks;
+  const reshape = reshapesTokenAnswers(q);
+  if (!reshape && !q.tenant?.fromTokenResponse) return res;
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return new Response(text, { status: res.status, headers: res.headers });
+  }
+  capture.raw = parsed;
+  const shaped = reshape ? reshapeTokenAnswer(res.status, parsed, q) : { status: res.status, body: parsed };
+  return new Response(JSON.stringify(shaped.body), {
+    status: shaped.status,
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
 function requestOptions(
   endpoints: OAuthEndpoints,
   opts: TokenClientOptions,
   agent: Agent,
+  capture?: AnswerCapture,
 ): oauth.TokenEndpointRequestOptions {
   return {
     signal: AbortSignal.timeout(opts.timeoutMs),
     [oauth.allowInsecureRequests]: isInsecureAllowed(endpoints.tokenUrl, opts.insecurePolicy),
     // undici's own fetch over a dedicated pool: connect errors carry their socket codes.
-    [oauth.customFetch]: (url, init) =>
-      undiciFetch(url, { ...(init as object), dispatcher: agent }) as unknown as Promise<Response>,
+    [oauth.customFetch]: async (url, init) => {
+      const res = (await undiciFetch(url, { ...(init as object), dispatcher: agent })) as unknown as Response;
+      return capture ? shapeAnswer(res, endpoints, capture) : res;
+    },
   };
 }
 
-function normalise(res: oauth.TokenEndpointResponse, separator: string, now: number): ProviderTokens {
+function normalise(
+  res: oauth.TokenEndpointResponse,
+  endpoints: OAuthEndpoints,
+  now: number,
+  capture: AnswerCapture,
+): ProviderTokens {
+  // A `grantedScopeSeparator` quirk has already turned the list space-separated.
+  const separator = endpoints.quirks.grantedScopeSeparator ? ' ' : endpoints.scopeSeparator;
   const refreshIn = typeof res.refresh_expires_in === 'number' ? res.refresh_expires_in : null;
   return {
     accessToken: res.access_token,
@@ -59,7 +106,22 @@ function normalise(res: oauth.TokenEndpointResponse, separator: string, now: num
         : res.scope.split(separator === ' ' ? /\s+/ : separator).filter(Boolean),
     expiresAt: typeof res.expires_in === 'number' ? now + res.expires_in * 1000 : null,
     refreshExpiresAt: refreshIn === null ? null : now + refreshIn * 1000,
+    tenant: tenantValuesFromTokenResponse(endpoints.quirks.tenant, capture.raw),
   };
+}
+
+/**
+ * A grant whose tenant values cannot complete the API base URL (a Salesforce `instance_url` that is
+ * not a bare https origin, a cloud id that is not one path segment) is refused at once, not on the
+ * first call.
+ */
+function checkTenant(endpoints: OAuthEndpoints, tenant: Record<string, string> | undefined): void {
+  if (!endpoints.quirks.tenant) return;
+  try {
+    resolveApiBaseUrl(endpoints.apiBaseUrl, tenant ?? null);
+  } catch {
+    throw new OAuthTransportError('the provider sent no usable tenant values', 'invalid_response');
+  }
 }
 
 /** Token endpoint calls over oauth4webapi; all failures leave as OAuthGrantError / OAuthTransportError. */
@@ -69,6 +131,8 @@ export function createTokenClient(opts: TokenClientOptions) {
     headersTimeout: opts.timeoutMs,
     bodyTimeout: opts.timeoutMs,
   });
+  const bearer = createBearerCalls(agent, opts);
+
   const as = (e: OAuthEndpoints): oauth.AuthorizationServer => ({
     issuer: new URL(e.tokenUrl).origin,
     authorization_endpoint: e.authorizeUrl,
@@ -94,6 +158,7 @@ export function createTokenClient(opts: TokenClientOptions) {
         raw.delete('iss');
         const params = oauth.validateAuthResponse(as(endpoints), client, raw, input.expectedState);
         const now = Date.now();
+        const capture: AnswerCapture = {};
         const response = await oauth.authorizationCodeGrantRequest(
           as(endpoints),
           client,
@@ -101,12 +166,16 @@ export function createTokenClient(opts: TokenClientOptions) {
           params,
           input.redirectUri,
           input.codeVerifier ?? oauth.nopkce,
-          requestOptions(endpoints, opts, agent),
+          requestOptions(endpoints, opts, agent, capture),
         );
         const result = await oauth.processAuthorizationCodeResponse(as(endpoints), client, response);
-        return normalise(result, endpoints.scopeSeparator, now);
+        const tokens = normalise(result, endpoints, now, capture);
+        const discovered = await bearer.discoverTenant(endpoints, tokens.accessToken);
+        const tenant = discovered ? { ...tokens.tenant, ...discovered } : tokens.tenant;
+        checkTenant(endpoints, tenant);
+        return { ...tokens, tenant };
       } catch (err) {
-        throw translateOAuthError(err);
+        throw err instanceof OAuthTransportError ? err : translateOAuthError(err);
       }
     },
 
@@ -119,15 +188,16 @@ export function createTokenClient(opts: TokenClientOptions) {
       const client: oauth.Client = { client_id: credentials.clientId };
       try {
         const now = Date.now();
+        const capture: AnswerCapture = {};
         const response = await oauth.refreshTokenGrantRequest(
           as(endpoints),
           client,
           clientAuthFor(endpoints.clientAuth, credentials.clientSecret),
           input.refreshToken,
-          requestOptions(endpoints, opts, agent),
+          requestOptions(endpoints, opts, agent, capture),
         );
         const result = await oauth.processRefreshTokenResponse(as(endpoints), client, response);
-        return normalise(result, endpoints.scopeSeparator, now);
+        return normalise(result, endpoints, now, capture);
       } catch (err) {
         throw translateOAuthError(err);
       }
@@ -163,6 +233,9 @@ export function createTokenClient(opts: TokenClientOptions) {
         throw translateOAuthError(err);
       }
     },
+
+    /** Revocation with the access token as bearer (Slack, Dropbox, Linear): oauth/bearer-calls.ts. */
+    revokeBearer: bearer.revokeBearer,
 
     /** Closes the pooled connections to token endpoints. */
     close: () => agent.close(),

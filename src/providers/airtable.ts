@@ -4,6 +4,7 @@ import type { ProviderDefinition } from './types.js';
 export const airtable: ProviderDefinition = {
   key: 'airtable',
   displayName: 'Airtable',
+  category: 'database',
   auth: { type: 'oauth2' },
   authorizeUrl: 'https://airtable.com/oauth2/v1/authorize',
   tokenUrl: 'https://airtable.com/oauth2/v1/token',
@@ -90,4 +91,15 @@ export const airtable: ProviderDefinition = {
   rotatesRefreshTokens: true,
   refreshTokenIdleTtlSec: 60 * 24 * 3600,
   docsUrl: 'https://airtable.com/developers/web/api/oauth-reference',
+  checkCall: { method: 'GET', path: '/v0/meta/whoami' },
+  rateLimits: [{ limit: 5, windowSec: 1, per: 'base', note: 'across all tokens; a 429 means waiting 30 s' }],
+  setup: {
+    registerAt: 'https://airtable.com/create/oauth',
+    steps: [
+      'Register a new OAuth integration.',
+      'OAuth redirect URL: the redirect URI Latchkey shows for the connection.',
+      'Tick the scopes the agent needs (the defaults below read records and schemas).',
+      'Generate a client secret; copy the client ID and secret into the connection.',
+    ],
+  },
 };

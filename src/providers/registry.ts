@@ -1,21 +1,10 @@
-import { z } from 'zod';
 import { AppError } from '../errors/index.js';
 import { airtable } from './airtable.js';
+import { CATALOG } from './catalog/index.js';
 import { customOAuth2 } from './custom-oauth2.js';
+import { checkDefinition } from './schema.js';
 import { airtablePat, customApiKey, customBasic, customBearer } from './static-keys.js';
 import type { ProviderDefinition } from './types.js';
-
-const definitionSchema = z.object({
-  key: z.string().regex(/^[a-z0-9-]+$/),
-  displayName: z.string().min(1),
-  authorizeUrl: z.union([z.url(), z.literal('')]),
-  tokenUrl: z.union([z.url(), z.literal('')]),
-  apiBaseUrl: z.union([z.url(), z.literal('')]),
-  requiresUrls: z.boolean(),
-  clientAuth: z.enum(['basic', 'post', 'none']),
-  scopes: z.array(z.object({ name: z.string().min(1) })).nullable(),
-  revokeUrl: z.url().optional(),
-});
 
 /** Placements must name declared fields; OAuth providers need their URLs, static ones an API base. */
 function checkAuth(def: ProviderDefinition): string | undefined {
@@ -33,12 +22,11 @@ function checkAuth(def: ProviderDefinition): string | undefined {
   return used.every((k) => keys.has(k)) ? undefined : 'placement names an undeclared field';
 }
 
-function buildRegistry(defs: ProviderDefinition[]): ReadonlyMap<string, ProviderDefinition> {
+/** Builds the registry; a broken or repeated definition throws, naming the provider and the field. */
+export function buildRegistry(defs: ProviderDefinition[]): ReadonlyMap<string, ProviderDefinition> {
   const map = new Map<string, ProviderDefinition>();
   for (const def of defs) {
-    const parsed = definitionSchema.safeParse(def);
-    if (!parsed.success) throw new Error(`provider ${def.key}: ${parsed.error.message}`);
-    const problem = checkAuth(def);
+    const problem = checkDefinition(def) ?? checkAuth(def);
     if (problem) throw new Error(`provider ${def.key}: ${problem}`);
     if (map.has(def.key)) throw new Error(`provider ${def.key} defined twice`);
     map.set(def.key, Object.freeze(def));
@@ -54,6 +42,7 @@ const REGISTRY = buildRegistry([
   customApiKey,
   customBearer,
   customBasic,
+  ...CATALOG,
 ]);
 
 export function listProviders(): ProviderDefinition[] {

@@ -75,6 +75,7 @@ export const airtablePat: ProviderDefinition = {
   ...STATIC_BASE,
   key: 'airtable-pat',
   displayName: 'Airtable',
+  category: 'database',
   auth: {
     type: 'static',
     kind: 'bearer',
@@ -91,4 +92,8 @@ export const airtablePat: ProviderDefinition = {
   apiBaseUrl: 'https://api.airtable.com',
   requiresUrls: false,
   docsUrl: 'https://airtable.com/developers/web/guides/personal-access-tokens',
+  rateLimits: [
+    { limit: 5, windowSec: 1, per: 'base', note: 'across all tokens; a 429 means waiting 30 s' },
+    { limit: 50, windowSec: 1, per: 'user', note: 'all traffic of one user’s personal access tokens' },
+  ],
 };

@@ -38,6 +38,75 @@ export type ProviderAuth =
       placement: StaticPlacement | 'connection';
     };
 
+/** Where an OAuth access token goes on API calls; default `Authorization: Bearer <token>`. */
+export interface TokenPlacement {
+  header: string;
+  prefix: string;
+}
+
+/**
+ * How a grant's revocation reaches the provider. `rfc7009`: POST `token=…` with the client's
+ * authentication (Google, Salesforce, Zoom, Asana). `bearer`: POST with the access token as
+ * `Authorization: Bearer` (Slack `auth.revoke`, Dropbox, Linear). `manual`: the endpoint exists but
+ * needs a call Latchkey does not make (GitHub, HubSpot); it is documented, not called.
+ */
+export type RevokeStyle = 'rfc7009' | 'bearer' | 'manual';
+
+/**
+ * Values learned per account that complete the API base URL (`{name}` placeholders in
+ * `apiBaseUrl`): read from the token answer (Salesforce `instance_url`) or from one GET to
+ * `discoveryPath` on the API origin with the new access token (Atlassian's accessible resources,
+ * picking `0.id` as `cloud_id`).
+ */
+export interface TenantHook {
+  fromTokenResponse?: Record<string, string>;
+  discovery?: { path: string; pick: Record<string, string> };
+}
+
+/**
+ * Named quirks: each one is read by exactly one function in core code (oauth/token-response.ts,
+ * oauth/authorize-url.ts, providers/tenant.ts) and imitated by the generic emulator.
+ */
+export interface ProviderQuirks {
+  /** The user's token sits under this key of the token answer when present (Slack `authed_user`). */
+  tokenResponseKey?: string;
+  /** Unit of `expires_in` when it is not seconds. */
+  expiresInUnit?: 'seconds' | 'milliseconds';
+  /** The token answer carries no `expires_in` (Salesforce, Notion): expiry unknown until a 401. */
+  expiresInAbsent?: boolean;
+  /** Tokens whose answer has no `expires_in` live this long (null or absent: no known expiry). */
+  assumedTokenLifetimeSec?: number | null;
+  /** Granted scopes come back separated by this (GitHub: "repo,gist"); default `scopeSeparator`. */
+  grantedScopeSeparator?: string;
+  /** The token endpoint answers errors with HTTP 200 and `error` (GitHub) or `ok: false` (Slack). */
+  errorsInSuccessfulAnswers?: boolean;
+  /** The token answer omits `token_type` or uses a non-standard one (Slack `user`): treat as bearer. */
+  tokenTypeOverride?: 'bearer';
+  /** The authorize parameter that carries scopes (Slack user tokens: `user_scope`). */
+  scopeParam?: string;
+  /** Fixed extra authorize parameters (Google `access_type=offline`, `prompt=consent`). */
+  authorizeParams?: Record<string, string>;
+  /** Per-tenant API base URL values. */
+  tenant?: TenantHook;
+}
+
+/** A rate limit as the provider documents it (shown to operators; not enforced by Latchkey). */
+export interface RateLimit {
+  limit: number;
+  windowSec: number;
+  /** What the limit counts: per user token, per app, per workspace… */
+  per: string;
+  note?: string;
+}
+
+/** A cheap authenticated call that proves a token works (`whoami`). Path is under the API base. */
+export interface CheckCall {
+  method: 'GET' | 'POST';
+  path: string;
+  /** JSON body for POST checks (Dropbox answers 400 to an empty body with a JSON content type). */
+  body?: string;
+}
+
 /**
  * A third-party API described as data. Core code reads these fields and never branches on a
  * provider's key; a quirk becomes a field here.
@@ -73,4 +142,17 @@ export interface ProviderDefinition {
   /** An unused refresh token lapses after this many seconds (null: never / unknown). */
   refreshTokenIdleTtlSec: number | null;
   docsUrl?: string;
+  /** Catalog grouping, e.g. `crm`, `productivity` (the dashboard groups by it). */
+  category?: string;
+  /** True when the token endpoint issues refresh tokens at all (default true for OAuth). */
+  issuesRefreshTokens?: boolean;
+  /** How a revocation reaches `revokeUrl` (default `rfc7009`). */
+  revokeStyle?: RevokeStyle;
+  /** Where the access token goes on API calls (default `Authorization: Bearer`). */
+  tokenPlacement?: TokenPlacement;
+  rateLimits?: RateLimit[];
+  checkCall?: CheckCall;
+  quirks?: ProviderQuirks;
+  /** Operator setup: where to register the app and what to enter (docs and `providers show`). */
+  setup?: { registerAt: string; steps: string[] };
 }

@@ -3,13 +3,13 @@ import { toAppError } from '../errors/index.js';
 import { sendAppError } from '../http/respond.js';
 import type { HttpRequest, HttpResponse } from '../http/types.js';
 import { resolveEndpoints } from '../oauth/index.js';
-import { getProvider } from '../providers/index.js';
+import { getProvider, resolveApiBaseUrl } from '../providers/index.js';
 import { staticAuthOf } from '../providers/static-auth.js';
 import { createLastUsedRecorder } from './last-used.js';
 import { buildTarget } from './steps/build-target.js';
 import { watchClient } from './steps/client-abort.js';
 import { parseTarget } from './steps/parse-target.js';
-import { credentialFor } from './steps/provider-auth.js';
+import { credentialFor, tokenHeaders } from './steps/provider-auth.js';
 import { inspectBody, prepareBody } from './steps/request-body.js';
 import { readAccountHeaders, selectAccount } from './steps/select-account.js';
 import { sendUpstream, type UpstreamCall } from './steps/send-upstream.js';
@@ -50,7 +50,8 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     const ready = await deps.refresher.ensureFresh(account, connection);
 
     const provider = getProvider(connection.provider);
-    const { apiBaseUrl } = resolveEndpoints(connection, provider);
+    // Per-tenant providers fill their base URL from the account (Salesforce instance URL).
+    const apiBaseUrl = resolveApiBaseUrl(resolveEndpoints(connection, provider).apiBaseUrl, ready.tenant);
     const credential = credentialFor(ready, connection, provider);
     const call: UpstreamCall = {
       dispatcher,
@@ -69,9 +70,15 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       retried,
     } = staticAuthOf(provider)
       ? { account: ready, response: await sendUpstream(call, credential.headers), retried: false }
-      : await callWithUserToken(deps.refresher, ready, connection, (token) => sendUpstream(call, token), {
-          replayable: call.body.replayable,
-        });
+      : await callWithUserToken(
+          deps.refresher,
+          ready,
+          connection,
+          (token) => sendUpstream(call, tokenHeaders(provider, token)),
+          {
+            replayable: call.body.replayable,
+          },
+        );
 
     touch(account.id, Date.now(), deps.refresher.aheadDueAt?.(fresh));
     log.debug(

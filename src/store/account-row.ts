@@ -40,6 +40,8 @@ export interface ConnectedAccount {
   credentials: Record<string, string> | null;
   /** The SDK's `api_config`: a JSON object the app attached to the account. */
   apiConfig: Record<string, unknown> | null;
+  /** Per-tenant provider values learned at grant or refresh time (Salesforce `instance_url`). */
+  tenant: Record<string, string> | null;
 }
 
 export interface TokenSet {
@@ -51,6 +53,8 @@ export interface TokenSet {
   refreshExpiresAt?: number | null | undefined;
   /** When the background refresher should look at the account next; undefined = leave as is. */
   refreshDueAt?: number | null | undefined;
+  /** Per-tenant provider values; undefined = keep the stored ones. */
+  tenant?: Record<string, string> | undefined;
 }
 
 export type AccountRow = Selectable<ConnectedAccountsTable>;
@@ -91,6 +95,7 @@ export function accountCodec(sealer: Sealer) {
         ? (JSON.parse(sealer.open(r.credentials_enc, aad(r.id, 'credentials'))) as Record<string, string>)
         : null,
       apiConfig: r.api_config === null ? null : (JSON.parse(r.api_config) as Record<string, unknown>),
+      tenant: r.tenant ? (JSON.parse(r.tenant) as Record<string, string>) : null,
     }),
 
     /** Static credentials sealed for this row (null clears them). */
@@ -107,6 +112,7 @@ export function accountCodec(sealer: Sealer) {
         : {}),
       ...(t.refreshExpiresAt !== undefined ? { refresh_expires_at: t.refreshExpiresAt } : {}),
       ...(t.refreshDueAt !== undefined ? { refresh_due_at: t.refreshDueAt } : {}),
+      ...(t.tenant !== undefined ? { tenant: JSON.stringify(t.tenant) } : {}),
       scopes: JSON.stringify(t.scopes),
       token_expires_at: t.expiresAt,
       updated_at: now,

@@ -4,6 +4,7 @@ import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-token-lifecycle.js';
 import * as m003 from './migrations/003-accounts-events-webhooks.js';
 import * as m004 from './migrations/004-tools-and-mcp.js';
+import * as m007 from './migrations/007-account-tenant.js';
 import * as m009 from './migrations/009-rate-gates.js';
 
 /**
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-token-lifecycle': m002,
   '003-accounts-events-webhooks': m003,
   '004-tools-and-mcp': m004,
+  '007-account-tenant': m007,
   '009-rate-gates': m009,
 };
 
@@ -24,8 +26,15 @@ export const MIGRATION_NAMES = Object.keys(MIGRATIONS);
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
+/**
+ * Migrations are numbered per capability and may land out of numeric order (parallel work): a
+ * database that has a later number applies an earlier one that arrived after it. Every migration
+ * only adds its own tables and columns, so their order between capabilities does not matter.
+ */
+const options = { provider, migrationTableName: 'latchkey_migration', allowUnorderedMigrations: true };
+
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'latchkey_migration' });
+  const migrator = new Migrator({ db, ...options });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     // The database failing (not the migration) leaves as DATABASE_UNAVAILABLE, naming the cause.
@@ -37,7 +46,7 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
 
 /** Migrates up to and including `name` only: how a database created by an older release looks (tests). */
 export async function migrateTo(db: Kysely<unknown>, name: string): Promise<void> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'latchkey_migration' });
+  const migrator = new Migrator({ db, ...options });
   const { error } = await migrator.migrateTo(name);
   if (error) throw error;
 }

@@ -77,6 +77,8 @@ export interface ConnectedAccountsTable {
   credentials_enc: string | null;
   /** JSON object (the SDK's `api_config`). */
   api_config: string | null;
+  /** JSON object of per-tenant provider values (instance URL, cloud id); not secret. */
+  tenant: string | null;
 }
 
 export interface AuthRequestsTable {

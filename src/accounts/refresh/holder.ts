@@ -157,6 +157,7 @@ async function commit(
     lastRefreshError: null,
     lastRefreshErrorAt: null,
     statusReason: null,
+    tenant: result.tenant ?? row.tenant,
   };
   predicted.refreshDueAt = scheduleDue(predicted, now, d.timing);
   const tokens: TokenSet = {
@@ -166,6 +167,7 @@ async function commit(
     expiresAt: result.expiresAt,
     refreshExpiresAt: rotated ? refreshExpiresAt : undefined,
     refreshDueAt: predicted.refreshDueAt,
+    tenant: result.tenant,
   };
   d.pending.set(row.id, predicted);
   try {

@@ -55,5 +55,6 @@ export function grantTokenSet(
     expiresAt: granted.expiresAt,
     refreshExpiresAt,
     refreshDueAt,
+    tenant: granted.tenant,
   };
 }

@@ -9,9 +9,15 @@ export interface ProviderCredential {
   query: Array<[string, string]>;
 }
 
+/** An OAuth access token where the provider's `tokenPlacement` says (default `Authorization: Bearer`). */
+export function tokenHeaders(provider: ProviderDefinition, accessToken: string): Array<[string, string]> {
+  const at = provider.tokenPlacement ?? { header: 'authorization', prefix: 'Bearer ' };
+  return [[at.header.toLowerCase(), `${at.prefix}${accessToken}`]];
+}
+
 /**
- * The user's credential as the provider definition says: OAuth accounts send
- * `Authorization: Bearer <access token>`; static-credential accounts send their key in the header,
+ * The user's credential as the provider definition says: OAuth accounts send the access token
+ * where `tokenPlacement` says (default `Authorization: Bearer <access token>`); static-credential accounts send their key in the header,
  * query parameter or HTTP Basic the provider (or, for custom-api-key, the connection) names.
  */
 export function credentialFor(
@@ -23,7 +29,7 @@ export function credentialFor(
   if (!auth) {
     if (!account.accessToken)
       throw new AppError('INTERNAL', 'The refresher returned an account without a token.');
-    return { headers: [['authorization', `Bearer ${account.accessToken}`]], query: [] };
+    return { headers: tokenHeaders(provider, account.accessToken), query: [] };
   }
   if (!account.credentials) {
     throw new AppError(
