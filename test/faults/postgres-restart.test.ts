@@ -150,12 +150,19 @@ describe.skipIf(process.env.LATCHKEY_TEST_PG !== '1')('PostgreSQL restarted twic
       refreshes: stats.refreshes,
       refreshTokenReuses: stats.refreshTokenReuses,
       accountStatuses: countStatuses,
+      sqlErrors: world.replicas.flatMap((r) => r.sqlErrors()),
     });
     for (const r of world.replicas.filter((x) => x.exit())) {
       console.log(`--- ${r.name} stderr (tail) ---\n${r.stderr().slice(-3000)}`);
     }
 
     expect.soft(exits, 'replica processes exited').toEqual([]);
+    expect
+      .soft(
+        world.replicas.flatMap((r) => r.sqlErrors()),
+        'SQL statements the database refused (bugs, not outages)',
+      )
+      .toEqual([]);
     expect
       .soft(summarize(outageBad).outcomes, 'during outages: only 200 or 503 DATABASE_UNAVAILABLE')
       .toEqual({});

@@ -27,6 +27,7 @@ export interface Replica {
   exited: Promise<Exit>;
   stdout(): string;
   stderr(): string;
+  sqlErrors(): string[];
   kill(signal: 'SIGKILL' | 'SIGTERM'): void;
 }
 
@@ -56,12 +57,32 @@ export interface StartedProcess {
   exit(): Exit | undefined;
   stdout(): string;
   stderr(): string;
+  /** Log lines (on stdout, counted in full, not from the bounded capture) reporting an SQL error. */
+  sqlErrors(): string[];
+}
+
+/**
+ * A raw `DatabaseError` in a log line is an SQL statement the database refused (wrong type,
+ * bad LIMIT…), not an outage (those leave the driver as DATABASE_UNAVAILABLE): always a bug.
+ */
+function watchSqlErrors(stream: NodeJS.ReadableStream | null): () => string[] {
+  const found: string[] = [];
+  let partial = '';
+  stream?.on('data', (d: Buffer) => {
+    const lines = (partial + String(d)).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.includes('"type":"DatabaseError"') && found.length < 20) found.push(line.slice(0, 400));
+    }
+  });
+  return () => found;
 }
 
 /** Spawns `node dist/main.js <args>` with exactly the given LATCHKEY_* environment. */
 export function spawnLatchkey(args: string[], env: Record<string, string>): StartedProcess {
   const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: childEnv(env) });
   live.add(child);
+  const sqlErrors = watchSqlErrors(child.stdout);
   const stdout = capture(child.stdout);
   const stderr = capture(child.stderr);
   let exit: Exit | undefined;
@@ -72,7 +93,7 @@ export function spawnLatchkey(args: string[], env: Record<string, string>): Star
       resolve(exit);
     }),
   );
-  return { child, exited, exit: () => exit, stdout, stderr };
+  return { child, exited, exit: () => exit, stdout, stderr, sqlErrors };
 }
 
 /** Resolves with the URL once stdout shows `listening on http://…`; rejects with the output if the process exits first. */
@@ -120,6 +141,7 @@ export async function startReplica(name: string, env: Record<string, string>): P
     exited: p.exited,
     stdout: p.stdout,
     stderr: p.stderr,
+    sqlErrors: p.sqlErrors,
     kill: (signal) => {
       p.child.kill(signal);
     },
