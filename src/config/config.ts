@@ -43,6 +43,22 @@ export interface Config {
   readonly http: ListenerLimits;
   /** Tool executions older than this are deleted from the execution log. */
   readonly toolLogRetentionMs: number;
+  readonly dashboard: DashboardConfig;
+}
+
+/** The dashboard and its logs (docs/configuration.md). Durations in milliseconds. */
+export interface DashboardConfig {
+  /** Record every /proxy call in the proxy call log. */
+  readonly proxyLog: boolean;
+  /** Proxy calls older than this are deleted. */
+  readonly proxyLogRetentionMs: number;
+  /** An admin session lasts this long after sign-in. */
+  readonly sessionTtlMs: number;
+  /** Failed sign-ins allowed per email within the window (per address: four times as many). */
+  readonly signInAttempts: number;
+  readonly signInWindowMs: number;
+  /** Session cookies get `Secure` (the public URL is https). */
+  readonly secureCookies: boolean;
 }
 
 /** Token lifecycle knobs (docs/reliability.md explains each). All durations in milliseconds. */
@@ -209,6 +225,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       h2MaxStreams: e.LATCHKEY_H2_MAX_STREAMS,
     }),
     toolLogRetentionMs: ms(e.LATCHKEY_TOOL_LOG_RETENTION),
+    dashboard: Object.freeze({
+      proxyLog: e.LATCHKEY_PROXY_LOG === 'on',
+      proxyLogRetentionMs: ms(e.LATCHKEY_PROXY_LOG_RETENTION),
+      sessionTtlMs: ms(e.LATCHKEY_ADMIN_SESSION_TTL),
+      signInAttempts: e.LATCHKEY_SIGN_IN_ATTEMPTS,
+      signInWindowMs: ms(e.LATCHKEY_SIGN_IN_WINDOW),
+      secureCookies: publicUrl.startsWith('https:'),
+    }),
   });
 }
 

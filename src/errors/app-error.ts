@@ -7,6 +7,8 @@ export interface AppErrorOptions {
   details?: Record<string, unknown>;
   /** The provider's HTTP status, for codes that mirror it (TOOL_ERROR); undefined when it never answered. */
   providerStatus?: number;
+  /** Overrides the table's Retry-After for this error (e.g. how long a sign-in lockout lasts). */
+  retryAfterSec?: number;
 }
 
 /**
@@ -17,6 +19,7 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
   readonly providerStatus: number | undefined;
+  private readonly retryAfter: number | undefined;
 
   constructor(code: ErrorCode, message?: string, options: AppErrorOptions = {}) {
     super(message ?? ERROR_TABLE[code].message, { cause: options.cause });
@@ -24,6 +27,7 @@ export class AppError extends Error {
     this.code = code;
     this.details = options.details;
     this.providerStatus = options.providerStatus;
+    this.retryAfter = options.retryAfterSec;
   }
 
   private get entry(): ErrorTableEntry {
@@ -38,7 +42,7 @@ export class AppError extends Error {
 
   /** Seconds a caller should wait before retrying, for transient conditions; else undefined. */
   get retryAfterSec(): number | undefined {
-    return this.entry.retryAfterSec;
+    return this.retryAfter ?? this.entry.retryAfterSec;
   }
 
   get grpcCode(): number {
