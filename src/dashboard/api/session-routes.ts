@@ -17,7 +17,15 @@ export function registerSessionRoutes(
     return reply(200, { admin: { email: admin.email }, csrf }, { 'set-cookie': setCookie });
   };
 
-  api.open('GET', '/status', async () => ({ setupRequired: await admins.needsSetup() }));
+  // Never 401: the SPA asks this first, so a signed-out visit causes no failed request.
+  api.open('GET', '/status', async ({ req }) => {
+    const session = await sessions.current(req);
+    return {
+      setupRequired: await admins.needsSetup(),
+      admin: session ? { email: session.admin.email } : null,
+      csrf: session?.csrf ?? null,
+    };
+  });
 
   api.open('POST', '/setup', async ({ body }) =>
     signedIn(await admins.completeSetup(str(body, 'token'), str(body, 'email'), str(body, 'password'))),

@@ -50,6 +50,11 @@ export function createSessions(deps: { store: Pick<Store, 'admins'>; ttlMs: numb
       return { admin, token, csrf: csrfFor(token) };
     },
 
+    /** The signed-in admin, or undefined — for the status call the SPA makes before it knows. */
+    current(req: HttpRequest): Promise<AdminSession | undefined> {
+      return this.require(req).catch(() => undefined);
+    },
+
     /** ADMIN_CSRF_INVALID unless the request carries this session's token and is not cross-site. */
     checkCsrf(req: HttpRequest, session: AdminSession): void {
       const given = req.headers[CSRF_HEADER];
