@@ -5,6 +5,9 @@ import { ConfigureDialog } from './configure-dialog';
 import { TestDialog } from './test-dialog';
 import type { ConnectionView, Provider } from './types';
 
+const authLabel = (p: Provider) =>
+  p.authType === 'oauth2' ? 'OAuth 2.0' : `user-entered ${p.authType.replace('_', ' ')}`;
+
 /** "+ Create Connection": the provider catalog with search; Create makes the connection and opens its settings. */
 function CatalogDialog(props: {
   providers: Provider[];
@@ -44,13 +47,13 @@ function CatalogDialog(props: {
               <strong>{p.displayName}</strong>
             </div>
             <span class="hint">
-              {p.authType === 'oauth2' ? 'OAuth 2.0' : `User-entered ${p.authType.replace('_', ' ')}`}
+              {authLabel(p)} · <span class="mono">{p.key}</span>
             </span>
             <div>
               <button
                 type="button"
                 class="primary"
-                aria-label={`Create ${p.displayName} connection`}
+                aria-label={`Create ${p.displayName} connection (${authLabel(p)})`}
                 onClick={async () => {
                   try {
                     const { connection } = await post<{ connection: ConnectionView }>('/connections', {
