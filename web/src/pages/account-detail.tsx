@@ -82,11 +82,13 @@ export function AccountDetail({ id }: { id: string }) {
           </dd>
           <dt>Access token expires</dt>
           <dd>
-            {relative(a.accessTokenExpiresAt)} <span class="hint">{dateTime(a.accessTokenExpiresAt)}</span>
+            {relative(a.accessTokenExpiresAt)}{' '}
+            {a.accessTokenExpiresAt && <span class="hint">{dateTime(a.accessTokenExpiresAt)}</span>}
           </dd>
           <dt>Refresh token expires</dt>
           <dd>
-            {relative(a.refreshTokenExpiresAt)} <span class="hint">{dateTime(a.refreshTokenExpiresAt)}</span>
+            {relative(a.refreshTokenExpiresAt)}{' '}
+            {a.refreshTokenExpiresAt && <span class="hint">{dateTime(a.refreshTokenExpiresAt)}</span>}
           </dd>
           <dt>Last used</dt>
           <dd>{relative(a.lastUsedAt)}</dd>
@@ -109,7 +111,9 @@ export function AccountDetail({ id }: { id: string }) {
           <tbody>
             {detail.data!.events.map((e) => (
               <tr>
-                <td title={dateTime(e.occurredAt)}>{relative(e.occurredAt)}</td>
+                <td title={dateTime(e.occurredAt)} style="white-space:nowrap">
+                  {relative(e.occurredAt)}
+                </td>
                 <td class="mono">{e.type}</td>
                 <td class="hide-narrow mono">{summary(e.data)}</td>
               </tr>

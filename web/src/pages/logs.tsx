@@ -22,7 +22,14 @@ const account = (r: Row) =>
 
 const COLUMNS: Record<Tab, Array<[string, (r: Row) => unknown, boolean?]>> = {
   proxy: [
-    ['Time', (r) => <span title={dateTime(r.startedAt as string)}>{relative(r.startedAt as string)}</span>],
+    [
+      'Time',
+      (r) => (
+        <span class="nowrap" title={dateTime(r.startedAt as string)}>
+          {relative(r.startedAt as string)}
+        </span>
+      ),
+    ],
     ['Account', account],
     ['Method', (r) => <span class="mono">{String(r.method)}</span>],
     ['Path', (r) => <span class="mono">{String(r.path)}</span>],
@@ -31,7 +38,14 @@ const COLUMNS: Record<Tab, Array<[string, (r: Row) => unknown, boolean?]>> = {
     ['Retries', (r) => String(r.retries), true],
   ],
   tools: [
-    ['Time', (r) => <span title={dateTime(r.startedAt as string)}>{relative(r.startedAt as string)}</span>],
+    [
+      'Time',
+      (r) => (
+        <span class="nowrap" title={dateTime(r.startedAt as string)}>
+          {relative(r.startedAt as string)}
+        </span>
+      ),
+    ],
     ['Account', account],
     ['Tool', (r) => <span class="mono">{String(r.toolName)}</span>],
     ['Outcome', (r) => <Badge tone={r.outcome === 'success' ? 'ok' : 'bad'}>{String(r.outcome)}</Badge>],
@@ -40,7 +54,14 @@ const COLUMNS: Record<Tab, Array<[string, (r: Row) => unknown, boolean?]>> = {
     ['Calls', (r) => String(r.upstreamCalls), true],
   ],
   events: [
-    ['Time', (r) => <span title={dateTime(r.occurredAt as string)}>{relative(r.occurredAt as string)}</span>],
+    [
+      'Time',
+      (r) => (
+        <span class="nowrap" title={dateTime(r.occurredAt as string)}>
+          {relative(r.occurredAt as string)}
+        </span>
+      ),
+    ],
     ['Event', (r) => <span class="mono">{String(r.type)}</span>],
     ['Connection', (r) => String(r.connection ?? '—'), true],
     [
