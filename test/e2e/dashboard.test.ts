@@ -291,6 +291,7 @@ describe.skipIf(!needBrowser)(
       });
       await signedOut.goto(link.link);
       await signedOut.waitForSelector('main[data-page="landing"]');
+    expect(await signedOut.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await signedOut.screenshot({ path: path.join(SHOTS, 'landing-390.png'), fullPage: true });
       await signedOut.close();
       expect(consoleErrors).toEqual([]);

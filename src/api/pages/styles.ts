@@ -2,6 +2,7 @@
 export function baseCss(accent: string): string {
   return `
   :root { color-scheme: light; }
+  *, *::before, *::after { box-sizing: border-box; }
   body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: #f5f6f8;
          font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2433; }
   main { background: #fff; max-width: 28rem; width: calc(100% - 2rem); padding: 2.5rem 2rem; border-radius: 14px; margin: 1.5rem 0;
