@@ -130,7 +130,7 @@ describe.skipIf(!needBrowser)(
       const dialog = page.locator('#configure');
       await dialog.getByRole('heading', { name: 'Configure Airtable Connection' }).waitFor();
       await dialog.locator('#redirect-uri-copy').click();
-      const redirectUri = await page.evaluate(() => navigator.clipboard.readText());
+      const redirectUri = await page.evaluate<string>('navigator.clipboard.readText()');
       const connection = (await latchkey.store.connections.getByName('airtable'))!;
       expect(redirectUri).toBe(`${base}/sso/v1/oauth/${connection.id}/callback`);
       // Airtable's whole scope catalog, each with its description.
@@ -275,7 +275,7 @@ describe.skipIf(!needBrowser)(
         await page.goto(base + url);
         await page.locator('main h1').waitFor();
         // Nothing spills sideways: the page is no wider than the phone.
-        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
         await page.screenshot({ path: path.join(SHOTS, `${name}-390.png`), fullPage: true });
       }
       await page.goto(`${base}/connections`);
@@ -291,7 +291,9 @@ describe.skipIf(!needBrowser)(
       });
       await signedOut.goto(link.link);
       await signedOut.waitForSelector('main[data-page="landing"]');
-    expect(await signedOut.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect(await signedOut.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+        390,
+      );
       await signedOut.screenshot({ path: path.join(SHOTS, 'landing-390.png'), fullPage: true });
       await signedOut.close();
       expect(consoleErrors).toEqual([]);

@@ -80,7 +80,7 @@ function Shell(props: { email: string; path: string; onSignOut: () => void }) {
         ))}
         <div class="spacer" />
         <div class="who">{props.email}</div>
-        <button type="button" onClick={props.onSignOut} style="margin: 0 .5rem">
+        <button type="button" onClick={props.onSignOut} class="sign-out">
           Sign out
         </button>
       </nav>
