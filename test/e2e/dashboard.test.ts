@@ -264,6 +264,7 @@ describe.skipIf(!needBrowser)(
     it('every page looks right at phone width (390 px) too', async () => {
       await page.setViewportSize({ width: 390, height: 844 });
       const account = (await latchkey.store.accounts.list())[0]!;
+      const paints: string[] = [];
       for (const [name, url] of [
         ['connections', '/connections'],
         ['accounts', '/accounts'],
@@ -274,10 +275,15 @@ describe.skipIf(!needBrowser)(
       ] as const) {
         await page.goto(base + url);
         await page.locator('main h1').waitFor();
+        // First paint, reported (not asserted: the machine is shared).
+        paints.push(
+          `${url}: ${await page.evaluate<number>("performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1")} ms`,
+        );
         // Nothing spills sideways: the page is no wider than the phone.
         expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
         await page.screenshot({ path: path.join(SHOTS, `${name}-390.png`), fullPage: true });
       }
+      console.info(`dashboard first contentful paint at 390 px: ${paints.join(', ')}`);
       await page.goto(`${base}/connections`);
       await page.getByRole('button', { name: 'Configure' }).click();
       await page.screenshot({ path: path.join(SHOTS, 'configure-390.png'), fullPage: false });
