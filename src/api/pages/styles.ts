@@ -11,6 +11,6 @@ export function baseCss(accent: string): string {
           font-size: 1.5rem; font-weight: 700; color: #fff; background: ${accent}; }
   h1 { font-size: 1.35rem; margin: 0 0 .5rem; }
   p { margin: 0; color: #475467; }
-  small { display: block; margin-top: 1.5rem; color: #98a2b3; font-size: .8rem; }
-  footer { margin-top: 1.75rem; font-size: .75rem; color: #98a2b3; letter-spacing: .02em; }`;
+  small { display: block; margin-top: 1.5rem; color: #667085; font-size: .8rem; }
+  footer { margin-top: 1.75rem; font-size: .75rem; color: #667085; letter-spacing: .02em; }`;
 }
