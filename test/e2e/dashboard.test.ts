@@ -166,6 +166,19 @@ describe.skipIf(!needBrowser)(
         'data.records:write',
       ]);
       await shoot('connections');
+      // "Test connection": a link for a test identifier; the dialog shows the account once it is ACTIVE.
+      await page.locator('tr[data-connection="airtable"]').getByRole('button', { name: 'Test' }).click();
+      await page.getByRole('button', { name: 'Create authorization link' }).click();
+      const testLink = await page.locator('#test-link').inputValue();
+      const tester = await context.newPage();
+      await tester.goto(testLink);
+      await tester.click('#continue');
+      await tester.click('#approve');
+      await tester.waitForSelector('main[data-outcome="success"]');
+      await tester.close();
+      await page.locator('#test-status', { hasText: 'the connection works' }).waitFor();
+      await shoot('test-connection');
+      await page.locator('#test').getByRole('button', { name: 'Close' }).click();
 
       // The secret is write-only: reopening shows it as saved, never its value.
       await page.locator('tr[data-connection="airtable"]').getByRole('button', { name: 'Configure' }).click();

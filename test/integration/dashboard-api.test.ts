@@ -275,4 +275,61 @@ describe('the dashboard API: admin sessions only, CSRF on mutations, throttled s
     );
     expect(argv.err).toBeDefined();
   });
+  it('logs: proxy calls paged newest first with an opaque cursor; a bad cursor names the field', async () => {
+    const { cookie } = await signIn();
+    const t = Date.now();
+    await latchkey.store.proxyCalls.recordMany(
+      Array.from({ length: 5 }, (_, i) => ({
+        id: `pxc_test${i}`,
+        startedAt: t + i,
+        caller: 'skc_1',
+        connectionId: null,
+        connectedAccountId: null,
+        identifier: null,
+        method: 'GET',
+        path: `/v0/item${i}`,
+        status: i === 4 ? 500 : 200,
+        durationMs: 5,
+        retries: 0,
+        errorCode: null,
+      })),
+    );
+    const first = await call('GET', '/logs/proxy?limit=2', { cookie });
+    const ids = (b: Record<string, unknown>) => (b.items as Array<{ id: string }>).map((i) => i.id);
+    expect(ids(first.body)).toEqual(['pxc_test4', 'pxc_test3']);
+    const second = await call('GET', `/logs/proxy?limit=2&cursor=${first.body.next}`, { cookie });
+    expect(ids(second.body)).toEqual(['pxc_test2', 'pxc_test1']);
+    const failed = await call('GET', '/logs/proxy?outcome=error', { cookie });
+    expect(ids(failed.body)).toEqual(['pxc_test4']);
+    const bad = await call('GET', '/logs/proxy?cursor=nope', { cookie });
+    expect([bad.status, bad.code]).toEqual([400, 'INVALID_ARGUMENT']);
+    const settings = await call('GET', '/logs/settings', { cookie });
+    expect(settings.body).toEqual({
+      retentionDays: { proxyCalls: 7, toolExecutions: 30, events: 30 },
+      proxyLog: true,
+    });
+  });
+
+  it('webhooks: add (secret once), a failed test delivery, resend puts it back on the queue', async () => {
+    const { cookie, csrf } = await signIn();
+    const added = await call('POST', '/webhooks', {
+      cookie,
+      csrf,
+      body: { url: 'http://127.0.0.1:9/hook', events: [] },
+    });
+    const endpoint = added.body.endpoint as { id: string };
+    expect(added.body.secret).toMatch(/^whsec_/);
+    expect(JSON.stringify((await call('GET', '/webhooks', { cookie })).body)).not.toContain(
+      added.body.secret as string,
+    );
+    const test = await call('POST', `/webhooks/${endpoint.id}/test`, { cookie, csrf });
+    expect(test.body.ok).toBe(false);
+    const deliveryId = test.body.deliveryId as string;
+    const resend = await call('POST', `/webhooks/deliveries/${deliveryId}/resend`, { cookie, csrf });
+    expect(resend.status).toBe(200);
+    expect((await latchkey.store.webhookDeliveries.get(deliveryId))?.status).toBe('pending');
+    const twice = await call('POST', `/webhooks/deliveries/${deliveryId}/resend`, { cookie, csrf });
+    expect([twice.status, twice.code]).toEqual([404, 'NOT_FOUND']);
+    expect((await call('DELETE', `/webhooks/${endpoint.id}`, { cookie, csrf })).status).toBe(200);
+  });
 });
