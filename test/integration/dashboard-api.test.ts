@@ -189,6 +189,14 @@ describe('the dashboard API: admin sessions only, CSRF on mutations, throttled s
     const conn = created.body.connection as { id: string; configured: boolean; redirectUri: string };
     expect(conn.configured).toBe(false);
     expect(conn.redirectUri).toBe(`${base}/sso/v1/oauth/${conn.id}/callback`);
+    // A draft issues no links until it has a client id.
+    const early = await call('POST', `/connections/${conn.id}/test`, {
+      cookie,
+      csrf,
+      body: { identifier: 'u1' },
+    });
+    expect([early.status, early.code]).toEqual([400, 'CONNECTION_DISABLED']);
+    expect(await latchkey.store.accounts.list({ connectionId: conn.id })).toEqual([]);
     const bad = await call('PATCH', `/connections/${conn.id}`, { cookie, csrf, body: { scopes: ['nope'] } });
     expect([bad.status, bad.code]).toEqual([400, 'UNKNOWN_SCOPE']);
     const saved = await call('PATCH', `/connections/${conn.id}`, {

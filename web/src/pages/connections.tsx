@@ -5,8 +5,13 @@ import { ConfigureDialog } from './configure-dialog';
 import { TestDialog } from './test-dialog';
 import type { ConnectionView, Provider } from './types';
 
-const authLabel = (p: Provider) =>
-  p.authType === 'oauth2' ? 'OAuth 2.0' : `user-entered ${p.authType.replace('_', ' ')}`;
+const AUTH_LABELS: Record<string, string> = {
+  oauth2: 'OAuth 2.0',
+  api_key: 'user-entered API key',
+  bearer: 'user-entered token',
+  basic: 'user-entered username + password',
+};
+const authLabel = (p: Provider) => AUTH_LABELS[p.authType] ?? p.authType;
 
 /** "+ Create Connection": the provider catalog with search; Create makes the connection and opens its settings. */
 function CatalogDialog(props: {
@@ -26,7 +31,16 @@ function CatalogDialog(props: {
     return name;
   };
   return (
-    <Dialog id="catalog" title="Create connection" onClose={props.onClose}>
+    <Dialog
+      id="catalog"
+      title="Create connection"
+      onClose={props.onClose}
+      footer={
+        <button type="button" onClick={props.onClose}>
+          Cancel
+        </button>
+      }
+    >
       <label for="provider-search">Search providers</label>
       <input
         id="provider-search"
