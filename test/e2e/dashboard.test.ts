@@ -229,6 +229,9 @@ describe.skipIf(!needBrowser)(
       // Force a refresh, then disconnect, from the account's page.
       await row.getByRole('link', { name: 'user_123' }).click();
       await page.getByRole('heading', { level: 1, name: 'user_123' }).waitFor();
+      // Copy a new link for the user.
+      await page.getByRole('button', { name: 'New link' }).click();
+      expect(await page.locator('#account-link').inputValue()).toMatch(new RegExp(`^${base}/connect/`));
       await page.getByRole('button', { name: 'Force refresh' }).click();
       await page.getByText('Tokens refreshed.').waitFor();
       expect(emulator.stats().refreshes).toBe(1);

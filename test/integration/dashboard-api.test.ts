@@ -340,4 +340,33 @@ describe('the dashboard API: admin sessions only, CSRF on mutations, throttled s
     expect([twice.status, twice.code]).toEqual([404, 'NOT_FOUND']);
     expect((await call('DELETE', `/webhooks/${endpoint.id}`, { cookie, csrf })).status).toBe(200);
   });
+  it('accounts: search by identifier, filter by connection and status; the detail carries the event history', async () => {
+    const { cookie } = await signIn();
+    const conn = await latchkey.server.services.connections.create({
+      name: 'accts',
+      provider: 'airtable',
+      clientId: 'cid',
+      clientSecret: 's',
+    });
+    for (const identifier of ['alice', 'bob', 'alina']) {
+      await latchkey.server.services.links.create({ connectionName: 'accts', identifier });
+    }
+    await latchkey.server.services.events.drain(5000);
+    const list = async (q: string) =>
+      ((await call('GET', `/accounts${q}`, { cookie })).body.accounts as Array<{ identifier: string }>).map(
+        (a) => a.identifier,
+      );
+    expect((await list(`?connection=${conn.id}`)).sort()).toEqual(['alice', 'alina', 'bob']);
+    expect((await list(`?connection=${conn.id}&q=ALI`)).sort()).toEqual(['alice', 'alina']);
+    expect(await list(`?connection=${conn.id}&status=ACTIVE`)).toEqual([]);
+    expect(await list(`?connection=${conn.id}&status=PENDING_AUTH&q=bob`)).toEqual(['bob']);
+    const bob = (await latchkey.store.accounts.list({ connectionId: conn.id, identifier: 'bob' }))[0]!;
+    const detail = await call('GET', `/accounts/${bob.id}`, { cookie });
+    expect((detail.body.events as Array<{ type: string }>).map((e) => e.type)).toEqual([
+      'connected_account.magic_link_generated',
+      'connected_account.created',
+    ]);
+    expect(JSON.stringify(detail.body)).not.toMatch(/access_?token"|refresh_?token"/i);
+    expect((await call('GET', '/accounts/ca_unknown', { cookie })).code).toBe('CONNECTED_ACCOUNT_NOT_FOUND');
+  });
 });
