@@ -20,6 +20,7 @@ import { registerExecutionRoutes } from './api/rest/executions.js';
 import { createRestRoutes } from './api/rest/routes.js';
 import { createRpcHandler } from './api/rpc/routes.js';
 import type { Config } from './config/config.js';
+import { createDashboard, type Dashboard } from './dashboard/index.js';
 import { AppError, toAppError } from './errors/index.js';
 import { createEventRecorder, type EventRecorder } from './events/recorder.js';
 import { refreshEvents } from './events/refresh-events.js';
@@ -30,6 +31,7 @@ import type { Logger } from './log/logger.js';
 import { createMcpRoutes } from './mcp/routes.js';
 import { createMcpTokens } from './mcp/tokens.js';
 import { createTokenClient } from './oauth/index.js';
+import { createProxyLog } from './observe/proxy-log.js';
 import { createProviderPacer } from './pacing/index.js';
 import { createProxyHandler } from './proxy/pipeline.js';
 import { createUpstreamPool } from './proxy/upstream-pool.js';
@@ -59,6 +61,8 @@ export interface BuiltServer {
     events: EventRecorder;
     /** The webhook queue's dispatcher; `runtime.ts` starts it in `serve` only. */
     webhooks: WebhookDispatcher;
+    /** The dashboard (admins, first-start set-up link). */
+    dashboard: Dashboard;
   };
   /** Closes outbound pools; call after requests and refreshes have drained. */
   close(): Promise<void>;
@@ -118,7 +122,13 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
     log,
     dispatcher: upstream,
   });
-  router.add('*', '/proxy/*', proxy.handler);
+  const proxyLog = createProxyLog({
+    store,
+    log,
+    retentionMs: config.dashboard.proxyLogRetentionMs,
+    enabled: config.dashboard.proxyLog,
+  });
+  router.add('*', '/proxy/*', proxyLog.wrap(proxy.handler));
   const executor = createToolExecutor({
     store,
     lookup,
@@ -155,6 +165,20 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
     log,
   }).register(router);
 
+  const dashboard = createDashboard({
+    store,
+    config,
+    log,
+    connections,
+    links,
+    lookup,
+    refresher,
+    writes,
+    nudgeWebhooks: () => webhooks.nudge(),
+    flushProxyLog: proxyLog.flush,
+  });
+  dashboard.register(router);
+
   const fallback = async (req: HttpRequest, res: HttpResponse) => {
     try {
       if (!(await router.handle(req, res)))
@@ -169,8 +193,21 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
 
   return {
     handler,
-    services: { connections, links, flow, refresher, background, landing, verify, writes, events, webhooks },
+    services: {
+      connections,
+      links,
+      flow,
+      refresher,
+      background,
+      landing,
+      verify,
+      writes,
+      events,
+      webhooks,
+      dashboard,
+    },
     close: async () => {
+      await proxyLog.close();
       await proxy.close();
       await upstream.close();
       await tokens.close();

@@ -4,6 +4,7 @@ import { AppError } from '../errors/index.js';
 import { accountEvent } from '../events/account-events.js';
 import { type EventSink, NO_EVENTS } from '../events/recorder.js';
 import type { Logger } from '../log/logger.js';
+import { getProvider } from '../providers/index.js';
 import { type Connection, hashSecret, type NewEvent, randomToken, type Store } from '../store/index.js';
 import { type AccountLookup, accountRefSchema } from './account-lookup.js';
 import { parseOrThrow } from './connection-input.js';
@@ -28,6 +29,14 @@ export interface AuthorizationLink {
 export interface LinkIssuer {
   clientId: string | null;
   authorize?(connection: Connection): void;
+}
+
+/** A disabled connection, or an OAuth one still without a client id (a dashboard draft), issues no links. */
+function checkUsable(connection: Connection): void {
+  if (!connection.enabled) throw new AppError('CONNECTION_DISABLED');
+  if (getProvider(connection.provider).auth.type === 'oauth2' && !connection.clientId) {
+    throw new AppError('CONNECTION_DISABLED', 'The connection is not configured yet: it has no client id.');
+  }
 }
 
 function checkVerifyUrl(raw: string | undefined): string | null {
@@ -69,7 +78,7 @@ export function createAuthorizationLinks(deps: {
   async function existingAccount(id: string, issuer: LinkIssuer) {
     const { account, connection } = await lookup.resolve({ id });
     issuer.authorize?.(connection);
-    if (!connection.enabled) throw new AppError('CONNECTION_DISABLED');
+    checkUsable(connection);
     return { account, connection, created: false };
   }
 
@@ -79,7 +88,7 @@ export function createAuthorizationLinks(deps: {
     }
     const connection = await lookup.connectionByName(req.connectionName);
     issuer.authorize?.(connection);
-    if (!connection.enabled) throw new AppError('CONNECTION_DISABLED');
+    checkUsable(connection);
     const { account, created } = await store.accounts.upsertPending(
       {
         connectionId: connection.id,

@@ -163,11 +163,15 @@ export function createConnectionService(deps: { store: Store; config: Config }) 
       };
     },
 
-    async create(raw: ConnectionInput): Promise<Connection> {
+    /**
+     * `draft`: an OAuth connection may be created before its client id is known (the dashboard's
+     * "Create", whose dialog then shows the redirect URI to register at the provider).
+     */
+    async create(raw: ConnectionInput, opts: { draft?: boolean } = {}): Promise<Connection> {
       const input = parseOrThrow(connectionInputSchema, raw);
       const provider = getProvider(input.provider);
       checkAuthFields(provider, input);
-      if (provider.auth.type === 'oauth2' && !input.clientId) {
+      if (provider.auth.type === 'oauth2' && !input.clientId && !opts.draft) {
         throw new AppError('INVALID_ARGUMENT', `clientId: is required for provider ${provider.key}`);
       }
       const scopes = normalizeScopes(provider, input.scopes ?? provider.defaultScopes);

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { accountsCommand } from './commands/accounts.js';
+import { adminCommand } from './commands/admin.js';
 import { clientsCommand } from './commands/clients.js';
 import { connectionsCommand } from './commands/connections.js';
 import { demoCommand } from './commands/demo.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   program.addCommand(demoCommand());
   program.addCommand(logsCommand());
   program.addCommand(webhooksCommand());
+  program.addCommand(adminCommand());
   registerEmulatorCommand(program);
   return program;
 }

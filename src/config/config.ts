@@ -50,6 +50,7 @@ export interface Config {
   readonly toolLogRetentionMs: number;
   /** Longest a request waits for its turn under a provider rate limit before PROVIDER_RATE_LIMITED. */
   readonly rateLimitMaxWaitMs: number;
+  readonly dashboard: DashboardConfig;
 }
 
 export interface TokenEndpointConfig {
@@ -59,6 +60,21 @@ export interface TokenEndpointConfig {
   readonly perClient: BucketLimit;
   /** Refusals are logged once per window, then summarised at its end. */
   readonly refusalLogWindowMs: number;
+}
+
+/** The dashboard and its logs (docs/configuration.md). Durations in milliseconds. */
+export interface DashboardConfig {
+  /** Record every /proxy call in the proxy call log. */
+  readonly proxyLog: boolean;
+  /** Proxy calls older than this are deleted. */
+  readonly proxyLogRetentionMs: number;
+  /** An admin session lasts this long after sign-in. */
+  readonly sessionTtlMs: number;
+  /** Failed sign-ins allowed per email within the window (per address: four times as many). */
+  readonly signInAttempts: number;
+  readonly signInWindowMs: number;
+  /** Session cookies get `Secure` (the public URL is https). */
+  readonly secureCookies: boolean;
 }
 
 /** Token lifecycle knobs (docs/reliability.md explains each). All durations in milliseconds. */
@@ -238,6 +254,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     }),
     toolLogRetentionMs: ms(e.LATCHKEY_TOOL_LOG_RETENTION),
     rateLimitMaxWaitMs: ms(e.LATCHKEY_RATE_LIMIT_MAX_WAIT),
+    dashboard: Object.freeze({
+      proxyLog: e.LATCHKEY_PROXY_LOG === 'on',
+      proxyLogRetentionMs: ms(e.LATCHKEY_PROXY_LOG_RETENTION),
+      sessionTtlMs: ms(e.LATCHKEY_ADMIN_SESSION_TTL),
+      signInAttempts: e.LATCHKEY_SIGN_IN_ATTEMPTS,
+      signInWindowMs: ms(e.LATCHKEY_SIGN_IN_WINDOW),
+      secureCookies: publicUrl.startsWith('https:'),
+    }),
   });
 }
 

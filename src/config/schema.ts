@@ -88,6 +88,11 @@ export const envSchema = z
     LATCHKEY_WEBHOOK_INTERVAL: duration(5),
     LATCHKEY_ALLOW_HTTP_WEBHOOKS: z.enum(['loopback', 'always']).default('loopback'),
     LATCHKEY_EVENT_RETENTION: seconds(30 * 86400),
+    LATCHKEY_PROXY_LOG_RETENTION: seconds(7 * 86400),
+    LATCHKEY_PROXY_LOG: z.enum(['on', 'off']).default('on'),
+    LATCHKEY_ADMIN_SESSION_TTL: seconds(12 * 3600),
+    LATCHKEY_SIGN_IN_ATTEMPTS: count(5),
+    LATCHKEY_SIGN_IN_WINDOW: seconds(900),
     LATCHKEY_ALLOW_HTTP_PROVIDERS: z
       .enum(['loopback', 'always'])
       .default('loopback')

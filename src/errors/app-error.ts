@@ -7,7 +7,7 @@ export interface AppErrorOptions {
   details?: Record<string, unknown>;
   /** The provider's HTTP status, for codes that mirror it (TOOL_ERROR); undefined when it never answered. */
   providerStatus?: number;
-  /** Overrides the code's own Retry-After when the wait is known (e.g. a rate limit's next turn). */
+  /** Overrides the code's own Retry-After when the wait is known (a rate limit's next turn, a sign-in lockout). */
   retryAfterSec?: number;
 }
 

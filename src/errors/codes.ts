@@ -157,6 +157,33 @@ export const ERROR_TABLE = {
     grpc: Code.Unavailable,
     message: 'The webhook receiver did not accept the message.',
   },
+  ADMIN_SESSION_REQUIRED: {
+    http: 401,
+    grpc: Code.Unauthenticated,
+    message: 'Sign in to the dashboard first (API tokens are not accepted here).',
+  },
+  ADMIN_SIGN_IN_FAILED: { http: 401, grpc: Code.Unauthenticated, message: 'Wrong email or password.' },
+  ADMIN_SIGN_IN_RATE_LIMITED: {
+    http: 429,
+    grpc: Code.ResourceExhausted,
+    message: 'Too many failed sign-in attempts; wait and try again.',
+  },
+  ADMIN_CSRF_INVALID: {
+    http: 403,
+    grpc: Code.PermissionDenied,
+    message: 'The request lacks a valid CSRF token; reload the dashboard.',
+  },
+  ADMIN_SETUP_INVALID: {
+    http: 403,
+    grpc: Code.PermissionDenied,
+    message:
+      'This set-up link is not valid (already used, or an admin exists); restart the server for a new one.',
+  },
+  ADMIN_ALREADY_EXISTS: {
+    http: 409,
+    grpc: Code.AlreadyExists,
+    message: 'An admin with that email already exists.',
+  },
   DATABASE_UNAVAILABLE: {
     http: 503,
     grpc: Code.Unavailable,

@@ -3,6 +3,7 @@ import { toAppError } from '../errors/index.js';
 import { sendAppError } from '../http/respond.js';
 import type { HttpRequest, HttpResponse } from '../http/types.js';
 import { resolveEndpoints } from '../oauth/index.js';
+import { noteProxyCall } from '../observe/proxy-log.js';
 import { getProvider, resolveApiBaseUrl } from '../providers/index.js';
 import { staticAuthOf } from '../providers/static-auth.js';
 import { createLastUsedRecorder } from './last-used.js';
@@ -91,6 +92,13 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       },
       'proxying provider response',
     );
+    noteProxyCall(req, {
+      caller: principal.clientId,
+      connectionId: connection.id,
+      connectedAccountId: account.id,
+      identifier: account.identifier,
+      retried,
+    });
     await streamResponse(res, response).catch((err: unknown) => {
       log.debug({ err, accountId: account.id }, 'proxy response stream ended early');
     });

@@ -4,10 +4,12 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /**
  * `conn_…`, `ca_…`, `ar_…`, `exe_…` (tool executions), `mcp_…` (MCP tokens), `evt_…`, `whe_…`
- * (webhook endpoint), `whd_…` (delivery): prefix + 20 random lowercase alphanumerics (≤ 32 chars,
+ * (webhook endpoint), `whd_…` (delivery), `adm_…` (admin), `pxc_…` (proxy call): prefix + 20 random lowercase alphanumerics (≤ 32 chars,
  * as Scalekit's validators want).
  */
-export function newId(prefix: 'conn' | 'ca' | 'ar' | 'exe' | 'mcp' | 'evt' | 'whe' | 'whd'): string {
+export function newId(
+  prefix: 'conn' | 'ca' | 'ar' | 'exe' | 'mcp' | 'evt' | 'whe' | 'whd' | 'adm' | 'pxc',
+): string {
   const bytes = randomBytes(20);
   let out = `${prefix}_`;
   for (const b of bytes) out += ALPHABET[b % ALPHABET.length];

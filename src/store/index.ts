@@ -1,3 +1,4 @@
+import { createAdminRepo, createSetupTokenRepo } from './admins.js';
 import { createApiClientRepo } from './api-clients.js';
 import { createAuthRequestRepo } from './auth-requests.js';
 import { createVerificationRepo } from './auth-verification.js';
@@ -8,6 +9,7 @@ import type { OpenedDb } from './db.js';
 import { createEventRepo } from './events.js';
 import { createMcpTokenRepo } from './mcp-tokens.js';
 import { type OpenStoreOptions, openReadyDb } from './open.js';
+import { createProxyCallRepo } from './proxy-calls.js';
 import { createRateGateRepo, type RateGateRepo } from './rate-gates.js';
 import { createSigningKeyRepo } from './signing-keys.js';
 import { createToolExecutionRepo } from './tool-executions.js';
@@ -29,6 +31,9 @@ export interface Store {
   readonly events: ReturnType<typeof createEventRepo>;
   readonly webhookEndpoints: ReturnType<typeof createWebhookEndpointRepo>;
   readonly webhookDeliveries: ReturnType<typeof createWebhookDeliveryRepo>;
+  readonly admins: ReturnType<typeof createAdminRepo>;
+  readonly setupTokens: ReturnType<typeof createSetupTokenRepo>;
+  readonly proxyCalls: ReturnType<typeof createProxyCallRepo>;
   /** The stable `env_…` id of this database (events carry it). */
   readonly environmentId: string;
   /** Id of the master key the store seals with (its check passed at open). */
@@ -78,11 +83,15 @@ export async function openStore(
     events: createEventRepo(db),
     webhookEndpoints: createWebhookEndpointRepo(db, sealer),
     webhookDeliveries: createWebhookDeliveryRepo(db, opened.dialect),
+    admins: createAdminRepo(db),
+    setupTokens: createSetupTokenRepo(db),
+    proxyCalls: createProxyCallRepo(db),
     environmentId: env?.value ?? 'env_latchkey',
     close: opened.close,
   };
 }
 
+export type { Admin, AdminCredentials } from './admins.js';
 export type { ApiClient, ClientGrant } from './api-clients.js';
 export type { AuthRequest } from './auth-requests.js';
 export type { PendingVerification } from './auth-verification.js';
@@ -100,6 +109,7 @@ export type { EventCursor, EventFilter, NewEvent, StoredEvent } from './events.j
 export { MasterKeyMismatchError } from './key-check.js';
 export type { McpToken, NewMcpToken } from './mcp-tokens.js';
 export type { OpenStoreOptions } from './open.js';
+export type { ProxyCall, ProxyCallFilter } from './proxy-calls.js';
 export type { ExecutionFilter, ToolExecution, ToolOutcome } from './tool-executions.js';
 export type { DeliveryStatus, WebhookDelivery } from './webhook-deliveries.js';
 export type { WebhookEndpoint } from './webhook-endpoints.js';

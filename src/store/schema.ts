@@ -165,6 +165,9 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   rate_gates: RateGatesTable;
+  admins: AdminsTable;
+  admin_sessions: AdminSessionsTable;
+  proxy_calls: ProxyCallsTable;
 }
 
 /** Shared provider rate limits: when the next request of a key may leave (database clock, ms). */
@@ -210,4 +213,37 @@ export interface LatchkeyMetaTable {
   key: string;
   value: string;
   updated_at: number;
+}
+
+/** A dashboard user; `password_hash` is `scrypt$N$r$p$salt$hash` (base64url). */
+export interface AdminsTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  created_at: number;
+  last_sign_in_at: number | null;
+}
+
+/** A signed-in dashboard browser; the cookie holds the token, the table only its hash. */
+export interface AdminSessionsTable {
+  token_hash: string;
+  admin_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** One `/proxy` call: metadata only (path without query values; no headers, no bodies). */
+export interface ProxyCallsTable {
+  id: string;
+  started_at: number;
+  caller: string | null;
+  connection_id: string | null;
+  connected_account_id: string | null;
+  identifier: string | null;
+  method: string;
+  path: string;
+  status: number;
+  duration_ms: number;
+  retries: number;
+  error_code: string | null;
 }

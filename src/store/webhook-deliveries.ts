@@ -170,6 +170,27 @@ export function createWebhookDeliveryRepo(db: Db, dialect: Dialect) {
       return rows.map(fromRow);
     },
 
+    /**
+     * Resend: a finished (delivered or failed) delivery goes back on the queue, due now, with a
+     * fresh attempt budget; false when it is unknown or still pending.
+     */
+    async requeue(id: string, now: number): Promise<boolean> {
+      const res = await db
+        .updateTable('webhook_deliveries')
+        .set({
+          status: 'pending',
+          next_attempt_at: now,
+          attempts: 0,
+          lease_owner: null,
+          lease_until: null,
+          created_at: now,
+        })
+        .where('id', '=', id)
+        .where('status', '!=', 'pending')
+        .executeTakeFirst();
+      return updated(res);
+    },
+
     /** The earliest pending attempt, for the dispatcher's sleep. */
     async nextDueAt(): Promise<number | null> {
       const row = await db

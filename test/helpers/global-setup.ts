@@ -1,4 +1,5 @@
 import { isPostgresAvailable, PG_ADMIN_URL } from './databases.js';
+import { ensureWebBuild } from './web-build.js';
 
 /**
  * Runs once per `npm test`. Decides whether PostgreSQL suites run: in CI (CI=true) PostgreSQL
@@ -14,6 +15,8 @@ const PG_SUITES = [
 ];
 
 export default async function setup(): Promise<() => void> {
+  // The dashboard's browser tests need its bundle (npm run build makes it; a fresh edit rebuilds it here).
+  await ensureWebBuild();
   const available = await isPostgresAvailable();
   process.env.LATCHKEY_TEST_PG = available ? '1' : '0';
   const banner = () => {

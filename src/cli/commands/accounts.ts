@@ -1,16 +1,15 @@
 import { Command } from 'commander';
 import { createAccountLookup } from '../../accounts/account-lookup.js';
+import { isoOrNull as iso, accountView as view } from '../../accounts/account-view.js';
 import { createTokenRefresher } from '../../accounts/refresh/index.js';
 import { AppError } from '../../errors/index.js';
 import { createEventRecorder } from '../../events/recorder.js';
 import { refreshEvents } from '../../events/refresh-events.js';
 import { createLogger } from '../../log/logger.js';
 import { createTokenClient } from '../../oauth/index.js';
-import type { ConnectedAccount, Connection } from '../../store/index.js';
+import type { ConnectedAccount } from '../../store/index.js';
 import { addStoreOptions, withStore } from '../context.js';
 import { printJson, printLines, printTable } from '../output.js';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** "in 42m", "3d ago": how far a time is from now, for people reading a table. */
 export function relative(ms: number | null, now = Date.now()): string {
@@ -26,27 +25,6 @@ export function relative(ms: number | null, now = Date.now()): string {
           ? [Math.round(abs / 3_600_000), 'h']
           : [Math.round(abs / 86_400_000), 'd'];
   return d >= 0 ? `in ${n}${unit}` : `${n}${unit} ago`;
-}
-
-/** An account as operators see it: lifecycle facts, never tokens. */
-function view(a: ConnectedAccount, connection: Connection | undefined) {
-  return {
-    id: a.id,
-    connection: connection?.name ?? a.connectionId,
-    identifier: a.identifier,
-    organizationId: a.organizationId,
-    userId: a.userId,
-    status: a.status,
-    statusReason: a.statusReason,
-    accessTokenExpiresAt: iso(a.tokenExpiresAt),
-    refreshTokenExpiresAt: iso(a.refreshExpiresAt),
-    lastRefreshedAt: iso(a.lastRefreshedAt),
-    lastRefreshError: a.lastRefreshError,
-    lastRefreshErrorAt: iso(a.lastRefreshErrorAt),
-    refreshFailures: a.refreshFailures,
-    nextRefreshAt: iso(a.refreshDueAt),
-    lastUsedAt: iso(a.lastUsedAt),
-  };
 }
 
 function lastRefresh(a: ConnectedAccount): string {

@@ -47,6 +47,12 @@ export function serveCommand(): Command {
         `Latchkey listening on ${running.url} (public URL ${running.config.publicUrl}; database ${db})\n`,
       );
       if (running.devCert) process.stdout.write(sdkEnvironment(running.config.publicUrl, running.devCert));
+      const setupUrl = await running.server.services.dashboard.admins.prepareSetup();
+      if (setupUrl) {
+        process.stdout.write(
+          `Dashboard: no admin yet. Create one with this one-time link (or \`latchkey admin create --email …\`):\n  ${setupUrl}\n`,
+        );
+      }
       log.info({ url: running.url, publicUrl: running.config.publicUrl }, 'listening');
       // A stray rejection must never take the process (and its in-memory token commits) down.
       process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));

@@ -1,0 +1,129 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import type { HttpRequest, HttpResponse } from '../http/types.js';
+import { createLogger } from '../log/logger.js';
+import type { ProxyCall } from '../store/index.js';
+import { createProxyLog, loggedPath, noteProxyCall } from './proxy-log.js';
+
+const quiet = createLogger('silent');
+
+function fakeStore(opts: { fail?: boolean } = {}) {
+  const batches: ProxyCall[][] = [];
+  let n = 0;
+  return {
+    batches,
+    proxyCalls: {
+      newId: () => `pxc_${++n}`,
+      recordMany: async (calls: ProxyCall[]) => {
+        if (opts.fail) throw new Error('database down');
+        batches.push(calls);
+      },
+      prune: async () => 0,
+    },
+  };
+}
+
+/** A request/response pair whose response "closes" when told to. */
+function exchange(url: string, status: number, errorCode?: string) {
+  const req = { method: 'GET', url } as HttpRequest;
+  const res = Object.assign(new EventEmitter(), {
+    statusCode: status,
+    headersSent: true,
+    getHeader: (name: string) => (name === 'x-latchkey-error' ? errorCode : undefined),
+  }) as unknown as HttpResponse;
+  return { req, res, close: () => (res as unknown as EventEmitter).emit('close') };
+}
+
+describe('proxy call log', () => {
+  it('logs the path with query parameter names only, never their values', () => {
+    expect(loggedPath('/proxy/v0/appX/tbl?offset=itr123&pageSize=5&offset=again')).toBe(
+      '/v0/appX/tbl?offset&pageSize',
+    );
+    expect(loggedPath('/proxy/v0/meta/whoami')).toBe('/v0/meta/whoami');
+    expect(loggedPath('/proxy')).toBe('/');
+    expect(loggedPath(`/proxy/${'a'.repeat(900)}`)).toHaveLength(500);
+  });
+
+  it('records each call when its response closes, with the pipeline’s note, in batches written off the request path', async () => {
+    const store = fakeStore();
+    const log = createProxyLog({
+      store: store as never,
+      log: quiet,
+      retentionMs: 1000,
+      enabled: true,
+      batchSize: 2,
+    });
+    const handled: string[] = [];
+    const handler = log.wrap(async (req) => {
+      handled.push(req.url ?? '');
+    });
+    const ok = exchange('/proxy/v0/meta/whoami?x=secret', 200);
+    noteProxyCall(ok.req, {
+      caller: 'skc_1',
+      connectionId: 'conn_1',
+      connectedAccountId: 'ca_1',
+      identifier: 'u1',
+      retried: true,
+    });
+    await handler(ok.req, ok.res, {});
+    const refused = exchange('/proxy/v0/x', 401, 'UNAUTHENTICATED');
+    await handler(refused.req, refused.res, {});
+    const third = exchange('/proxy/v0/y', 502, 'PROVIDER_UNAVAILABLE');
+    await handler(third.req, third.res, {});
+    expect(store.batches).toEqual([]); // nothing written while requests run
+    ok.close();
+    refused.close();
+    third.close();
+    expect(store.batches).toEqual([]);
+    await log.flush();
+    expect(store.batches.map((b) => b.length)).toEqual([2, 1]);
+    const [first, second] = store.batches[0]!;
+    expect(first).toMatchObject({
+      caller: 'skc_1',
+      connectedAccountId: 'ca_1',
+      identifier: 'u1',
+      method: 'GET',
+      path: '/v0/meta/whoami?x',
+      status: 200,
+      retries: 1,
+      errorCode: null,
+    });
+    expect(JSON.stringify(store.batches)).not.toContain('secret');
+    expect(second).toMatchObject({
+      caller: null,
+      connectedAccountId: null,
+      status: 401,
+      errorCode: 'UNAUTHENTICATED',
+    });
+  });
+
+  it('is bounded: beyond maxQueue calls are dropped, and a failing database loses rows, never the request', async () => {
+    const store = fakeStore({ fail: true });
+    const log = createProxyLog({
+      store: store as never,
+      log: quiet,
+      retentionMs: 1000,
+      enabled: true,
+      maxQueue: 2,
+    });
+    const handler = log.wrap(async () => {});
+    for (let i = 0; i < 5; i++) {
+      const x = exchange(`/proxy/v0/${i}`, 200);
+      await handler(x.req, x.res, {});
+      x.close();
+    }
+    await expect(log.flush()).resolves.toBeUndefined();
+    expect(store.batches).toEqual([]);
+  });
+
+  it('off: the handler is returned unwrapped', () => {
+    const handler = async () => {};
+    const log = createProxyLog({
+      store: fakeStore() as never,
+      log: quiet,
+      retentionMs: 1000,
+      enabled: false,
+    });
+    expect(log.wrap(handler)).toBe(handler);
+  });
+});

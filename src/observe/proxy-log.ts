@@ -1,0 +1,142 @@
+import type { HttpRequest, HttpResponse, RouteHandler } from '../http/types.js';
+import type { Logger } from '../log/logger.js';
+import type { ProxyCall, Store } from '../store/index.js';
+
+/** What the proxy pipeline knows about a call once it has chosen the account (see `noteProxyCall`). */
+export interface ProxyCallNote {
+  caller: string;
+  connectionId: string;
+  connectedAccountId: string;
+  identifier: string;
+  retried: boolean;
+}
+
+const notes = new WeakMap<HttpRequest, ProxyCallNote>();
+
+/** Called once by the proxy pipeline (one line); the log wrapper reads it when the response closes. */
+export function noteProxyCall(req: HttpRequest, note: ProxyCallNote): void {
+  notes.set(req, note);
+}
+
+/** `/proxy/v0/bases?offset=x&pageSize=5` → `/v0/bases?offset&pageSize`: query values never logged. */
+export function loggedPath(url: string | undefined): string {
+  const raw = (url ?? '').replace(/^\/proxy(?=\/|$)/, '') || '/';
+  const q = raw.indexOf('?');
+  const pathOnly = q === -1 ? raw : raw.slice(0, q);
+  const names =
+    q === -1
+      ? []
+      : raw
+          .slice(q + 1)
+          .split('&')
+          .map((p) => p.split('=')[0] ?? '')
+          .filter(Boolean);
+  const keys = [...new Set(names)].join('&');
+  return (keys ? `${pathOnly}?${keys}` : pathOnly).slice(0, 500);
+}
+
+export interface ProxyLogOptions {
+  store: Pick<Store, 'proxyCalls'>;
+  log: Logger;
+  retentionMs: number;
+  enabled: boolean;
+  /** Rows per INSERT. */
+  batchSize?: number;
+  /** How long a call may wait in memory before it is written. */
+  flushMs?: number;
+  /** Calls held in memory at most; beyond it new ones are dropped (and counted in a warning). */
+  maxQueue?: number;
+}
+
+/**
+ * The proxy call log's recorder: `wrap(handler)` notes the start of each `/proxy` request and, when
+ * its response closes, queues one row (status, latency, the pipeline's note). Rows are written in
+ * batches off the request path — nothing on the hot path awaits the database — and the queue is
+ * bounded, so a slow or unavailable database costs log rows, never proxy latency or memory.
+ */
+export function createProxyLog(opts: ProxyLogOptions) {
+  const { store, log } = opts;
+  const batchSize = opts.batchSize ?? 200;
+  const flushMs = opts.flushMs ?? 1000;
+  const maxQueue = opts.maxQueue ?? 10_000;
+  let queue: ProxyCall[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+  let dropped = 0;
+  let lastPrune = 0;
+
+  function record(call: ProxyCall): void {
+    if (queue.length >= maxQueue) {
+      dropped++;
+      return;
+    }
+    queue.push(call);
+    if (!timer) {
+      timer = setTimeout(() => void flush(), flushMs);
+      timer.unref();
+    }
+  }
+
+  async function write(batch: ProxyCall[]): Promise<void> {
+    try {
+      await store.proxyCalls.recordMany(batch);
+    } catch (err) {
+      log.warn({ err, rows: batch.length }, 'could not write proxy call log rows');
+    }
+  }
+
+  /** Writes everything queued so far (reads call it first, so a page shows calls that just ended). */
+  function flush(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const taken = queue;
+    queue = [];
+    if (dropped > 0) {
+      log.warn({ dropped }, 'proxy call log queue full: calls not logged');
+      dropped = 0;
+    }
+    writing = writing.then(async () => {
+      for (let i = 0; i < taken.length; i += batchSize) await write(taken.slice(i, i + batchSize));
+      const now = Date.now();
+      if (now - lastPrune > 3_600_000) {
+        lastPrune = now;
+        await store.proxyCalls
+          .prune(now - opts.retentionMs)
+          .then((n) => n > 0 && log.info({ deleted: n }, 'pruned old proxy calls'))
+          .catch((err: unknown) => log.warn({ err }, 'could not prune old proxy calls'));
+      }
+    });
+    return writing;
+  }
+
+  function wrap(handler: RouteHandler): RouteHandler {
+    if (!opts.enabled) return handler;
+    return (req: HttpRequest, res: HttpResponse, params: Record<string, string>) => {
+      const started = Date.now();
+      const t0 = performance.now();
+      res.once('close', () => {
+        const note = notes.get(req);
+        const code = res.getHeader('x-latchkey-error');
+        record({
+          id: store.proxyCalls.newId(),
+          startedAt: started,
+          caller: note?.caller ?? null,
+          connectionId: note?.connectionId ?? null,
+          connectedAccountId: note?.connectedAccountId ?? null,
+          identifier: note?.identifier ?? null,
+          method: req.method ?? 'GET',
+          path: loggedPath(req.url),
+          status: res.headersSent ? res.statusCode : 499,
+          durationMs: Math.round(performance.now() - t0),
+          retries: note?.retried ? 1 : 0,
+          errorCode: typeof code === 'string' ? code : null,
+        });
+      });
+      return handler(req, res, params);
+    };
+  }
+
+  return { wrap, flush, close: flush };
+}
+
+export type ProxyLog = ReturnType<typeof createProxyLog>;

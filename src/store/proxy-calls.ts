@@ -1,0 +1,105 @@
+import type { Selectable } from 'kysely';
+import type { Db } from './db.js';
+import { newId } from './ids.js';
+import type { ProxyCallsTable } from './schema.js';
+
+/** One `/proxy` call as logged: metadata only, never headers, bodies or query values. */
+export interface ProxyCall {
+  id: string;
+  startedAt: number;
+  /** The API client id; null when the caller was refused before it was known. */
+  caller: string | null;
+  connectionId: string | null;
+  connectedAccountId: string | null;
+  identifier: string | null;
+  method: string;
+  /** The provider path; query parameter names only (`/v0/x?offset&pageSize`). */
+  path: string;
+  status: number;
+  durationMs: number;
+  retries: number;
+  /** Latchkey's error code when Latchkey (not the provider) answered. */
+  errorCode: string | null;
+}
+
+export interface ProxyCallFilter {
+  connectedAccountId?: string;
+  connectionId?: string;
+  /** `ok` (< 400) or `error` (>= 400). */
+  outcome?: 'ok' | 'error';
+  after?: { startedAt: number; id: string };
+  limit: number;
+}
+
+const fromRow = (r: Selectable<ProxyCallsTable>): ProxyCall => ({
+  id: r.id,
+  startedAt: Number(r.started_at),
+  caller: r.caller,
+  connectionId: r.connection_id,
+  connectedAccountId: r.connected_account_id,
+  identifier: r.identifier,
+  method: r.method,
+  path: r.path,
+  status: Number(r.status),
+  durationMs: Number(r.duration_ms),
+  retries: Number(r.retries),
+  errorCode: r.error_code,
+});
+
+/** The proxy call log (`src/observe/proxy-log.ts` writes it in batches; the dashboard reads it). */
+export function createProxyCallRepo(db: Db) {
+  return {
+    newId: () => newId('pxc'),
+
+    async recordMany(calls: ProxyCall[]): Promise<void> {
+      if (calls.length === 0) return;
+      await db
+        .insertInto('proxy_calls')
+        .values(
+          calls.map((c) => ({
+            id: c.id,
+            started_at: c.startedAt,
+            caller: c.caller,
+            connection_id: c.connectionId,
+            connected_account_id: c.connectedAccountId,
+            identifier: c.identifier,
+            method: c.method,
+            path: c.path,
+            status: c.status,
+            duration_ms: c.durationMs,
+            retries: c.retries,
+            error_code: c.errorCode,
+          })),
+        )
+        .execute();
+    },
+
+    /** Newest first, paged by (started_at, id). */
+    async list(f: ProxyCallFilter): Promise<ProxyCall[]> {
+      let q = db.selectFrom('proxy_calls').selectAll();
+      if (f.connectedAccountId !== undefined) q = q.where('connected_account_id', '=', f.connectedAccountId);
+      if (f.connectionId !== undefined) q = q.where('connection_id', '=', f.connectionId);
+      if (f.outcome === 'ok') q = q.where('status', '<', 400);
+      if (f.outcome === 'error') q = q.where('status', '>=', 400);
+      const after = f.after;
+      if (after) {
+        q = q.where((eb) =>
+          eb.or([
+            eb('started_at', '<', after.startedAt),
+            eb.and([eb('started_at', '=', after.startedAt), eb('id', '<', after.id)]),
+          ]),
+        );
+      }
+      const rows = await q.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
+      return rows.map(fromRow);
+    },
+
+    /** Deletes calls started before `cutoff`; returns how many. */
+    async prune(cutoff: number): Promise<number> {
+      const res = await db.deleteFrom('proxy_calls').where('started_at', '<', cutoff).executeTakeFirst();
+      return Number(res.numDeletedRows);
+    },
+  };
+}
+
+export type ProxyCallRepo = ReturnType<typeof createProxyCallRepo>;

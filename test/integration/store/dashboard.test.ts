@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { ProxyCall } from '../../../src/store/index.js';
+import { describeStore, T0 } from '../../helpers/store-dialects.js';
+
+describeStore((ctx) => {
+  describe('admins and their sessions', () => {
+    it('stores emails lower-cased and unique; sessions are found by hash until they expire; sign-out deletes them', async () => {
+      const email = `${ctx.unique('Admin')}@Example.com`;
+      const admin = await ctx.store.admins.create(email, 'scrypt$hash', T0);
+      expect(admin?.email).toBe(email.toLowerCase());
+      expect(await ctx.store.admins.create(email.toUpperCase(), 'scrypt$other', T0)).toBeUndefined();
+      expect((await ctx.store.admins.byEmail(email))?.passwordHash).toBe('scrypt$hash');
+      expect(await ctx.store.admins.count()).toBeGreaterThanOrEqual(1);
+
+      const hash = ctx.unique('session-hash');
+      await ctx.store.admins.createSession(hash, admin!.id, T0 + 1000, T0);
+      expect((await ctx.store.admins.sessionAdmin(hash, T0 + 999))?.id).toBe(admin!.id);
+      expect((await ctx.store.admins.byEmail(email))?.lastSignInAt).toBe(T0);
+      expect(await ctx.store.admins.sessionAdmin(hash, T0 + 1000)).toBeUndefined();
+      expect(await ctx.store.admins.sessionAdmin('unknown', T0)).toBeUndefined();
+      expect(await ctx.store.admins.pruneSessions(T0 + 1000)).toBeGreaterThanOrEqual(1);
+
+      const live = ctx.unique('live');
+      await ctx.store.admins.createSession(live, admin!.id, T0 + 5000, T0);
+      await ctx.store.admins.deleteSession(live);
+      expect(await ctx.store.admins.sessionAdmin(live, T0)).toBeUndefined();
+    });
+
+    it('the set-up token is taken exactly once, and a new one replaces the old', async () => {
+      await ctx.store.setupTokens.put('first', T0);
+      await ctx.store.setupTokens.put('second', T0);
+      expect(await ctx.store.setupTokens.take('first')).toBe(false);
+      const takes = await Promise.all([
+        ctx.store.setupTokens.take('second'),
+        ctx.store.setupTokens.take('second'),
+      ]);
+      expect(takes.filter(Boolean)).toHaveLength(1);
+      expect(await ctx.store.setupTokens.take('second')).toBe(false);
+    });
+  });
+
+  describe('proxy call log', () => {
+    const call = (i: number, over: Partial<ProxyCall> = {}): ProxyCall => ({
+      id: `pxc_${String(i).padStart(4, '0')}`,
+      startedAt: T0 + Math.floor(i / 2) * 1000,
+      caller: 'skc_1',
+      connectionId: 'conn_a',
+      connectedAccountId: i < 4 ? 'ca_a' : 'ca_b',
+      identifier: i < 4 ? 'alice' : 'bob',
+      method: 'GET',
+      path: '/v0/meta/whoami',
+      status: i === 5 ? 502 : 200,
+      durationMs: 40 + i,
+      retries: i === 3 ? 1 : 0,
+      errorCode: i === 5 ? 'PROVIDER_UNAVAILABLE' : null,
+      ...over,
+    });
+
+    it('writes batches and lists newest first, filtered, paged by (started_at, id) without gaps; prunes by age', async () => {
+      await ctx.store.proxyCalls.recordMany([]);
+      await ctx.store.proxyCalls.recordMany(Array.from({ length: 6 }, (_, i) => call(i)));
+      const all = await ctx.store.proxyCalls.list({ limit: 100 });
+      expect(all.map((c) => c.id)).toEqual([
+        'pxc_0005',
+        'pxc_0004',
+        'pxc_0003',
+        'pxc_0002',
+        'pxc_0001',
+        'pxc_0000',
+      ]);
+      expect(all[0]).toEqual(call(5));
+      const seen: string[] = [];
+      let after: { startedAt: number; id: string } | undefined;
+      for (;;) {
+        const page = await ctx.store.proxyCalls.list({ limit: 4, after });
+        if (page.length === 0) break;
+        seen.push(...page.map((c) => c.id));
+        after = { startedAt: page.at(-1)!.startedAt, id: page.at(-1)!.id };
+      }
+      expect(seen).toEqual(all.map((c) => c.id));
+      expect(
+        (await ctx.store.proxyCalls.list({ connectedAccountId: 'ca_b', limit: 10 })).map((c) => c.id),
+      ).toEqual(['pxc_0005', 'pxc_0004']);
+      expect((await ctx.store.proxyCalls.list({ outcome: 'error', limit: 10 })).map((c) => c.id)).toEqual([
+        'pxc_0005',
+      ]);
+      expect(await ctx.store.proxyCalls.list({ outcome: 'ok', limit: 10 })).toHaveLength(5);
+      expect(await ctx.store.proxyCalls.prune(T0 + 2000)).toBe(4);
+      expect(await ctx.store.proxyCalls.list({ limit: 10 })).toHaveLength(2);
+    });
+  });
+  describe('webhook resend', () => {
+    it('puts a finished delivery back on the queue, due now, once; a pending one is left alone', async () => {
+      const endpoint = await ctx.store.webhookEndpoints.create({
+        url: 'https://example.com/hook',
+        eventTypes: [],
+        secret: 'whsec_x',
+        description: '',
+      });
+      const failed = await ctx.store.webhookDeliveries.recordSent(
+        { endpointId: endpoint.id, eventId: ctx.unique('evt'), eventType: 'webhook.test', payload: '{}' },
+        { status: 500, error: 'HTTP 500', now: T0 },
+      );
+      expect(failed.status).toBe('failed');
+      expect(await ctx.store.webhookDeliveries.requeue(failed.id, T0 + 10)).toBe(true);
+      const again = await ctx.store.webhookDeliveries.get(failed.id);
+      expect(again).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: T0 + 10 });
+      expect(await ctx.store.webhookDeliveries.requeue(failed.id, T0 + 20)).toBe(false);
+      expect(await ctx.store.webhookDeliveries.requeue('whd_unknown', T0)).toBe(false);
+    });
+  });
+});

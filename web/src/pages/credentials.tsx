@@ -1,0 +1,197 @@
+import { useState } from 'preact/hooks';
+import { ApiError, get, post } from '../api';
+import { Badge, Confirm, CopyButton, Dialog, Notice, PageHead, useLoad } from '../components/ui';
+import { relative } from '../format';
+
+interface Client {
+  id: string;
+  name: string;
+  scopes: string[];
+  connections: string[] | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+interface Created {
+  client: Client;
+  secret: string;
+  env: string;
+}
+
+/** "Developers → Settings → API Credentials": the SDK's three variables. */
+export function Credentials() {
+  const list = useLoad(() =>
+    get<{ clients: Client[]; scopes: string[]; defaultScopes: string[] }>('/clients'),
+  );
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<Created>();
+  const [revoking, setRevoking] = useState<Client>();
+  const [error, setError] = useState<string>();
+  const clients = list.data?.clients ?? [];
+
+  return (
+    <>
+      <PageHead
+        title="API credentials"
+        intro="Your app's credentials for the Scalekit SDKs (SCALEKIT_ENV_URL, CLIENT_ID, CLIENT_SECRET)."
+      >
+        <button type="button" class="primary" onClick={() => setCreating(true)}>
+          Create credentials
+        </button>
+      </PageHead>
+      {error && <Notice tone="error">{error}</Notice>}
+      {created && (
+        <div class="card" id="created-credentials">
+          <h2 style="margin-top:0">{created.client.name}: copy the secret now</h2>
+          <p>
+            The client secret is shown only once. Paste these lines into your app's environment (e.g. a .env
+            file):
+          </p>
+          <pre class="env mono" id="env-lines">
+            {created.env}
+          </pre>
+          <div class="actions">
+            <CopyButton text={created.env} label="Copy env lines" id="copy-env" />
+            <CopyButton text={created.secret} label="Copy secret" />
+            <button type="button" onClick={() => setCreated(undefined)}>
+              Done
+            </button>
+          </div>
+        </div>
+      )}
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th class="hide-narrow">Client ID</th>
+              <th class="hide-narrow">Scopes</th>
+              <th>Status</th>
+              <th class="hide-narrow">Last used</th>
+              <th>
+                <span class="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {clients.map((c) => (
+              <tr data-client={c.id}>
+                <td>
+                  <strong>{c.name}</strong>
+                  <div class="hint">created {relative(c.createdAt)}</div>
+                </td>
+                <td class="hide-narrow mono">{c.id}</td>
+                <td class="hide-narrow">
+                  {c.scopes.join(' ')}
+                  {c.connections && <div class="hint">only {c.connections.join(', ')}</div>}
+                </td>
+                <td>{c.revokedAt ? <Badge tone="idle">Revoked</Badge> : <Badge tone="ok">Active</Badge>}</td>
+                <td class="hide-narrow">{relative(c.lastUsedAt)}</td>
+                <td>
+                  {!c.revokedAt && (
+                    <button type="button" class="danger" onClick={() => setRevoking(c)}>
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {list.data && clients.length === 0 && <div class="empty">No API credentials yet.</div>}
+      </div>
+      {creating && list.data && (
+        <CreateDialog
+          scopes={list.data.scopes}
+          defaults={list.data.defaultScopes}
+          onClose={() => setCreating(false)}
+          onCreated={(c) => {
+            setCreating(false);
+            setCreated(c);
+            list.reload();
+          }}
+        />
+      )}
+      {revoking && (
+        <Confirm
+          title={`Revoke ${revoking.name}?`}
+          message="Apps using these credentials stop working at once (tokens already issued are refused too)."
+          action="Revoke"
+          onClose={() => setRevoking(undefined)}
+          onConfirm={async () => {
+            await post(`/clients/${revoking.id}/revoke`).catch((e: Error) => setError(e.message));
+            list.reload();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function CreateDialog(props: {
+  scopes: string[];
+  defaults: string[];
+  onClose: () => void;
+  onCreated: (c: Created) => void;
+}) {
+  const [name, setName] = useState('');
+  const [scopes, setScopes] = useState(props.defaults);
+  const [error, setError] = useState<string>();
+  return (
+    <Dialog
+      id="create-client"
+      title="Create API credentials"
+      onClose={props.onClose}
+      footer={
+        <>
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" form="create-client-form" class="primary">
+            Create
+          </button>
+        </>
+      }
+    >
+      <form
+        id="create-client-form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          try {
+            props.onCreated(await post<Created>('/clients', { name, scopes }));
+          } catch (err) {
+            setError(err instanceof ApiError ? err.message : String(err));
+          }
+        }}
+      >
+        {error && <Notice tone="error">{error}</Notice>}
+        <label for="client-name">
+          Name <span class="hint">— shown to users on authorization pages</span>
+        </label>
+        <input
+          id="client-name"
+          type="text"
+          value={name}
+          onInput={(e) => setName(e.currentTarget.value)}
+          required
+        />
+        <fieldset style="border:0;padding:0;margin:0">
+          <legend style="font-weight:600;font-size:.9rem;margin:.75rem 0 .3rem">Scopes</legend>
+          {props.scopes.map((s) => (
+            <label class="scope" style="border:0;padding:.25rem 0">
+              <input
+                type="checkbox"
+                checked={scopes.includes(s)}
+                onChange={(e) =>
+                  setScopes((cur) => (e.currentTarget.checked ? [...cur, s] : cur.filter((x) => x !== s)))
+                }
+              />
+              <span class="mono">{s}</span>
+            </label>
+          ))}
+        </fieldset>
+      </form>
+    </Dialog>
+  );
+}
