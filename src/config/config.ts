@@ -27,6 +27,8 @@ export interface Config {
   readonly refreshMarginSec: number;
   readonly proxyTimeoutMs: number;
   readonly proxyMaxBodyBytes: number;
+  /** A provider 401 triggers a token refresh at most once per account per this interval (per process). */
+  readonly proxyReauthIntervalMs: number;
   readonly allowHttpProviders: 'loopback' | 'always';
   readonly refresh: RefreshConfig;
   readonly database: DatabaseConfig;
@@ -166,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     refreshMarginSec: e.LATCHKEY_REFRESH_MARGIN,
     proxyTimeoutMs: e.LATCHKEY_PROXY_TIMEOUT * 1000,
     proxyMaxBodyBytes: e.LATCHKEY_PROXY_MAX_BODY,
+    proxyReauthIntervalMs: ms(e.LATCHKEY_PROXY_401_REFRESH_INTERVAL),
     allowHttpProviders: e.LATCHKEY_ALLOW_HTTP_PROVIDERS,
     refresh: Object.freeze({
       tokenTimeoutMs: ms(e.LATCHKEY_TOKEN_TIMEOUT),

@@ -45,6 +45,7 @@ export const envSchema = z
       .int()
       .positive()
       .default(10 * 1024 * 1024),
+    LATCHKEY_PROXY_401_REFRESH_INTERVAL: duration(60),
     LATCHKEY_TOKEN_TIMEOUT: duration(60),
     LATCHKEY_REFRESH_LEASE: duration(2),
     LATCHKEY_REFRESH_FLOOR: duration(10),

@@ -5,8 +5,11 @@ import type { HttpRequest, HttpResponse } from '../http/types.js';
 import { resolveEndpoints } from '../oauth/index.js';
 import { getProvider } from '../providers/index.js';
 import { staticAuthOf } from '../providers/static-auth.js';
+import { PROXY_METHODS } from './header-policy.js';
 import { createLastUsedRecorder } from './last-used.js';
+import { createReauthThrottle } from './reauth-throttle.js';
 import { buildTarget } from './steps/build-target.js';
+import { checkMethod } from './steps/check-method.js';
 import { watchClient } from './steps/client-abort.js';
 import { parseTarget } from './steps/parse-target.js';
 import { credentialFor } from './steps/provider-auth.js';
@@ -17,6 +20,8 @@ import { streamResponse } from './steps/stream-response.js';
 import type { ProxyDeps, ProxyHandler } from './types.js';
 import { createUpstreamPool } from './upstream-pool.js';
 import { callWithUserToken } from './user-token-call.js';
+
+const ALLOW = [...PROXY_METHODS].join(', ');
 
 /**
  * `/proxy/*`: the app's call, made on behalf of one of its users. Reads top to bottom:
@@ -36,10 +41,12 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
   const dispatcher = deps.dispatcher ?? createUpstreamPool(config);
 
   const touch = createLastUsedRecorder(deps.store, log);
+  const throttle = createReauthThrottle(config.proxyReauthIntervalMs);
 
   async function proxy(req: HttpRequest, res: HttpResponse, signal: AbortSignal): Promise<void> {
     const principal = await deps.authenticate(req.headers.authorization);
     requireScope(principal, 'proxy');
+    const method = checkMethod(req.method);
     const target = parseTarget(req.url);
     const ref = readAccountHeaders(req.rawHeaders);
     const shape = inspectBody(req, config.proxyMaxBodyBytes);
@@ -55,7 +62,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     const call: UpstreamCall = {
       dispatcher,
       target: buildTarget(apiBaseUrl, target, credential.query),
-      method: req.method ?? 'GET',
+      method,
       rawHeaders: req.rawHeaders,
       body: await prepareBody(req, shape, config.proxyMaxBodyBytes),
       signal,
@@ -71,6 +78,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       ? { account: ready, response: await sendUpstream(call, credential.headers), retried: false }
       : await callWithUserToken(deps.refresher, ready, connection, (token) => sendUpstream(call, token), {
           replayable: call.body.replayable,
+          throttle,
         });
 
     touch(account.id, Date.now(), deps.refresher.aheadDueAt?.(fresh));
@@ -98,6 +106,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       const err = toAppError(raw);
       if (err.httpStatus >= 500) log.warn({ err, code: err.code }, 'proxy request failed');
       else log.debug({ code: err.code }, 'proxy request refused');
+      if (err.code === 'PROXY_METHOD_NOT_ALLOWED') res.setHeader('allow', ALLOW);
       sendAppError(res, err);
     } finally {
       client.dispose();

@@ -14,7 +14,7 @@ export interface ProxyDeps {
   lookup: Pick<AccountLookup, 'resolve'>;
   refresher: Pick<TokenRefresher, 'ensureFresh'> & Partial<Pick<TokenRefresher, 'aheadDueAt'>>;
   store: Pick<Store, 'accounts'>;
-  config: Pick<Config, 'proxyTimeoutMs' | 'proxyMaxBodyBytes'>;
+  config: Pick<Config, 'proxyTimeoutMs' | 'proxyMaxBodyBytes' | 'proxyReauthIntervalMs'>;
   log: Logger;
   /** Outbound dispatcher; by default the proxy's own keep-alive pool (closed by `close()`). */
   dispatcher?: Dispatcher;
