@@ -7,6 +7,8 @@ import type { ReauthThrottle } from './reauth-throttle.js';
 /** What callWithUserToken needs to know of a provider answer. */
 export interface UpstreamAnswer {
   statusCode: number;
+  /** Already on its way to the client (e.g. a 401 too big to hold back): cannot be retried. */
+  final?: boolean;
 }
 
 export interface UserTokenCall<R extends UpstreamAnswer = Dispatcher.ResponseData> {
@@ -56,7 +58,7 @@ export async function callWithUserToken<R extends UpstreamAnswer = Dispatcher.Re
   const tokenUsed = accessTokenOf(fresh);
   const response = await send(tokenUsed);
   const passOn = { account: fresh, response, retried: false };
-  if (response.statusCode !== 401 || !opts.replayable) return passOn;
+  if (response.statusCode !== 401 || !opts.replayable || response.final) return passOn;
   if (opts.throttle && !opts.throttle.take(fresh.id)) return passOn;
   let renewed: ConnectedAccount;
   try {

@@ -4,6 +4,7 @@ import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-token-lifecycle.js';
 import * as m003 from './migrations/003-accounts-events-webhooks.js';
 import * as m004 from './migrations/004-tools-and-mcp.js';
+import * as m006 from './migrations/006-change-notifications.js';
 
 /**
  * Migrations live in code (bundled with the build). Kysely's Migrator takes its own lock; on
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-token-lifecycle': m002,
   '003-accounts-events-webhooks': m003,
   '004-tools-and-mcp': m004,
+  '006-change-notifications': m006,
 };
 
 /** Every migration, in order; a database at the latest schema has one row per name. */

@@ -34,16 +34,3 @@ export function responseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeade
   Object.assign(out, PROXIED_RESPONSE_HEADERS);
   return out;
 }
-
-/**
- * Sends the provider's status and headers, then streams its body unchanged with backpressure
- * (nothing is buffered). If either side fails mid-stream both are destroyed: the caller sees a
- * cut response rather than a wrong one, and a caller that hangs up aborts the upstream request.
- */
-export async function streamResponse(
-  res: import('../../http/types.js').HttpResponse,
-  upstream: import('undici').Dispatcher.ResponseData,
-): Promise<void> {
-  res.writeHead(upstream.statusCode, responseHeaders(upstream.headers));
-  await (await import('node:stream/promises')).pipeline(upstream.body, res);
-}
