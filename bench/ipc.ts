@@ -66,6 +66,7 @@ export async function spawnChild<H extends Handlers>(
     serialization: 'advanced',
   });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  proc.on('error', () => {}); // a send on a closing channel: the call's promise is rejected on exit
   let nextId = 1;
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   exited.then(() => {
@@ -95,6 +96,10 @@ export async function spawnChild<H extends Handlers>(
     call(cmd, arg) {
       const id = nextId++;
       return new Promise((resolve, reject) => {
+        if (!proc.connected) {
+          reject(new Error(`${file} is not running`));
+          return;
+        }
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
         proc.send({ id, cmd, arg } satisfies Request);
       });
