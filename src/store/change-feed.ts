@@ -80,6 +80,12 @@ export function sqliteRemoteChanges(dataVersion: () => number): RemoteChanges {
 
 /** Methods of the account and connection repositories that only read. */
 const READS = /^(get|find|list|count|next)/;
+/**
+ * Bookkeeping writes no reader of a cached account depends on: `touchLastUsed` writes
+ * `last_used_at` and may pull `refresh_due_at` earlier (the background refresher reads the row
+ * itself). Evicting on it would turn every account's first call of each minute into a miss.
+ */
+const BOOKKEEPING = new Set(['touchLastUsed']);
 
 /**
  * Reports every write made through `repo` to `feed` once it resolves (or fails: a failed write may
@@ -93,7 +99,7 @@ export function notifyingRepo<T extends object>(
 ): T {
   const out = { ...repo } as Record<string, unknown>;
   for (const [name, fn] of Object.entries(repo)) {
-    if (typeof fn !== 'function' || READS.test(name)) continue;
+    if (typeof fn !== 'function' || READS.test(name) || BOOKKEEPING.has(name)) continue;
     out[name] = (...args: unknown[]) => {
       const report = (result: unknown) => {
         for (const change of changesOf(scope, args[0], result)) feed.emit(change);

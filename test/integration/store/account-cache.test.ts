@@ -123,6 +123,26 @@ describeStore((s) => {
     await expect(lookup.resolve(ref)).rejects.toMatchObject({ code: 'CONNECTED_ACCOUNT_NOT_FOUND' });
   });
 
+  it('last-use bookkeeping (touchLastUsed, once a minute per account) keeps the entry, here and elsewhere', async () => {
+    const other = await s.openExtra(createSealer(s.key));
+    const lookup = await cachedLookup();
+    const { id, ref } = await activeAccount();
+    const first = await lookup.resolve(ref);
+    await s.store.accounts.touchLastUsed(id, Date.now(), Date.now() + 60_000);
+    expect(await lookup.resolve(ref)).toBe(first);
+    if (s.dialect === 'postgres') {
+      // Another process's touch notifies nobody; its real change right after does.
+      const seen: Change[] = [];
+      const off = s.store.changes.subscribe((c) => seen.push(c));
+      await other.accounts.touchLastUsed(id);
+      const next = changeSeen(s.store, id);
+      await other.accounts.setStatus(id, 'EXPIRED');
+      await next;
+      off();
+      expect(seen.filter((c) => c.kind === 'account' && c.id === id)).toHaveLength(1);
+    }
+  });
+
   it('is bounded: the oldest entry goes first', async () => {
     const lookup = await cachedLookup(2);
     const a = await activeAccount();
