@@ -1,5 +1,8 @@
-import { type AirtableEmulator, startAirtableEmulator } from '../src/emulators/airtable/index.js';
+import type { AirtableEmulator } from '../src/emulators/airtable/index.js';
+import { type EmulatorModule, fromDist } from './dist.js';
 import { processUsage, serve } from './ipc.js';
+
+const { startAirtableEmulator } = await fromDist<EmulatorModule>('emulators/airtable/index.js');
 
 /** The Airtable emulator in its own process: no rate limit, day-long access tokens. */
 let emulator: AirtableEmulator | undefined;

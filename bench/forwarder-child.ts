@@ -1,14 +1,25 @@
-import { createServer, type IncomingHttpHeaders, type OutgoingHttpHeaders, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import {
+  createServer as createH2Server,
+  type Http2Server,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+} from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { pipeline } from 'node:stream/promises';
 import { Agent } from 'undici';
 import { processUsage, serve } from './ipc.js';
 
 /**
- * The floor for any Node.js proxy: a bare forwarder with the same building blocks as Latchkey's
- * /proxy (node:http in, an undici Agent out, stream.pipeline back) and nothing else — no auth,
- * no database, no header filtering beyond hop-by-hop. The app sends the provider token itself.
- * Latchkey minus this = the cost of Latchkey's own logic; this minus direct = the cost of a hop.
+ * The strongest bare forwarder, the limit for any Node.js proxy: node:http (and node:http2 for
+ * h2c) in, an undici Agent out, the answer's body piped back with `.pipe()` — no per-request
+ * AbortSignal, no stream.pipeline(), no auth, no database, no header policy beyond hop-by-hop.
+ * The app sends the provider token itself. Latchkey minus this = the cost of Latchkey's own logic.
  */
 const HOP_BY_HOP = new Set([
   'connection',
@@ -19,44 +30,58 @@ const HOP_BY_HOP = new Set([
   'trailer',
   'upgrade',
   'host',
+  'http2-settings',
 ]);
 
-function strip(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
+function strip(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const k in headers) {
+    const v = headers[k];
+    if (v !== undefined && k[0] !== ':' && !HOP_BY_HOP.has(k)) out[k] = v;
+  }
   return out;
 }
 
 let server: Server | undefined;
+let h2: Http2Server | undefined;
 const agent = new Agent({ keepAliveTimeout: 30_000 });
+
+function forward(upstream: string) {
+  return (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => {
+    agent
+      .request({
+        origin: upstream,
+        path: (req.url ?? '/').replace(/^\/proxy/, ''),
+        method: (req.method ?? 'GET') as 'GET',
+        headers: strip(req.headers),
+      })
+      .then((up) => {
+        res.writeHead(up.statusCode, strip(up.headers));
+        up.body.pipe(res as NodeJS.WritableStream);
+      })
+      .catch(() => {
+        if (!res.headersSent) res.writeHead(502).end();
+        else res.destroy();
+      });
+  };
+}
+
+async function listen(s: Server | Http2Server): Promise<string> {
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+}
 
 const handlers = {
   async start(arg: { upstream: string }) {
-    server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-      agent
-        .request({
-          origin: arg.upstream,
-          path: (req.url ?? '/').replace(/^\/proxy/, ''),
-          method: (req.method ?? 'GET') as 'GET',
-          headers: strip(req.headers) as Record<string, string>,
-        })
-        .then(async (up) => {
-          res.writeHead(up.statusCode, strip(up.headers));
-          await pipeline(up.body, res);
-        })
-        .catch(() => {
-          if (!res.headersSent) res.writeHead(502).end();
-          else res.destroy();
-        });
-    });
-    const s = server;
-    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-    return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}` };
+    server = createServer({ keepAliveTimeout: 65_000 }, forward(arg.upstream));
+    h2 = createH2Server({}, forward(arg.upstream));
+    return { url: await listen(server), h2Url: await listen(h2) };
   },
   usage: (arg?: { gc?: boolean }) => processUsage(arg),
   async close() {
     server?.closeAllConnections();
     await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+    await new Promise((resolve) => h2?.close(resolve) ?? resolve(undefined));
     await agent.close();
   },
 };

@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -54,17 +55,18 @@ export interface Child<H extends Handlers> {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts `file` (a .ts module next to this one) under tsx and waits until it serves. */
+/** Starts `file` (a compiled .js module next to this one) with plain node and waits until it serves. */
 export async function spawnChild<H extends Handlers>(
   file: string,
   execArgv: string[] = [],
 ): Promise<Child<H>> {
   const proc = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
-    execArgv: ['--import', 'tsx', ...execArgv],
+    execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  proc.on('error', () => {}); // a send on a closing channel: the call's promise is rejected on exit
   let nextId = 1;
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   exited.then(() => {
@@ -94,6 +96,10 @@ export async function spawnChild<H extends Handlers>(
     call(cmd, arg) {
       const id = nextId++;
       return new Promise((resolve, reject) => {
+        if (!proc.connected) {
+          reject(new Error(`${file} is not running`));
+          return;
+        }
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
         proc.send({ id, cmd, arg } satisfies Request);
       });
@@ -108,11 +114,35 @@ export async function spawnChild<H extends Handlers>(
   };
 }
 
-/** What every child reports about itself: CPU time so far and memory now (after a GC if exposed). */
+/** GC pauses so far, by kind (a per-request AbortSignal shows up as long young-generation pauses). */
+const gcStats = { minorCount: 0, minorMs: 0, minorMaxMs: 0, majorCount: 0, majorMs: 0, majorMaxMs: 0 };
+let gcObserved = false;
+function observeGc(): void {
+  if (gcObserved) return;
+  gcObserved = true;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) {
+        gcStats.minorCount++;
+        gcStats.minorMs += e.duration;
+        gcStats.minorMaxMs = Math.max(gcStats.minorMaxMs, e.duration);
+      } else {
+        gcStats.majorCount++;
+        gcStats.majorMs += e.duration;
+        gcStats.majorMaxMs = Math.max(gcStats.majorMaxMs, e.duration);
+      }
+    }
+  }).observe({ entryTypes: ['gc'] });
+}
+
+/** What every child reports about itself: CPU time so far, GC so far, memory now (after a GC if exposed). */
 export function processUsage(opts: { gc?: boolean } = {}) {
+  observeGc();
   if (opts.gc && typeof globalThis.gc === 'function') globalThis.gc();
   const mem = process.memoryUsage();
   return {
+    gc: { ...gcStats },
     cpu: process.cpuUsage(),
     rss: mem.rss,
     heapUsed: mem.heapUsed,

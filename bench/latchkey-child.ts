@@ -3,14 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
-import { createAccountLookup } from '../src/accounts/account-lookup.js';
-import { createTokenIssuer } from '../src/api/auth/index.js';
-import { loadConfig } from '../src/config/config.js';
-import { createLogger } from '../src/log/logger.js';
-import { type RunningLatchkey, startLatchkey } from '../src/runtime.js';
-import { createSealer } from '../src/store/index.js';
-import { resolveMasterKey } from '../src/store/master-key.js';
+import type { RunningLatchkey } from '../src/runtime.js';
+import { loadLatchkey } from './dist.js';
 import { processUsage, serve } from './ipc.js';
+import { seedAccounts } from './seed.js';
+
+const L = await loadLatchkey();
 
 /**
  * A real Latchkey (SQLite in a temp dir, silent logs) in its own process, so its CPU time and
@@ -28,7 +26,7 @@ function lk(): RunningLatchkey {
 }
 
 async function accountOf(identifier: string) {
-  const { account } = await createAccountLookup(lk().store).resolve({
+  const { account } = await L.lookup.createAccountLookup(lk().store).resolve({
     connectionName: CONNECTION_NAME,
     identifier,
   });
@@ -44,16 +42,33 @@ async function perCall(n: number, fn: () => unknown): Promise<number> {
 }
 
 const handlers = {
-  async start() {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'latchkey-bench-'));
-    const config = loadConfig({
+  /** `env`: more settings (a PostgreSQL URL and master key for the scale runs). Times start to ready. */
+  async start(arg: { env?: Record<string, string>; dataDir?: string } = {}) {
+    dataDir = arg.dataDir ?? mkdtempSync(path.join(tmpdir(), 'latchkey-bench-'));
+    const config = L.config.loadConfig({
       LATCHKEY_DATA_DIR: dataDir,
       LATCHKEY_HOST: '127.0.0.1',
       LATCHKEY_PORT: '0',
       LATCHKEY_LOG_LEVEL: 'silent',
+      ...arg.env,
     });
-    latchkey = await startLatchkey(config, createLogger('silent'));
-    return { url: latchkey.url };
+    const t0 = performance.now();
+    latchkey = await L.runtime.startLatchkey(config, L.logger.createLogger('silent'));
+    return { url: latchkey.url, h2Url: latchkey.url, startMs: performance.now() - t0, dataDir };
+  },
+
+  /** Inserts `count` ACTIVE accounts `scale-<i>` straight into the store (tokens the emulator accepts). */
+  async seed(arg: { count: number; accessToken: string; refreshToken: string }) {
+    return seedAccounts(lk().store, { connectionName: CONNECTION_NAME, from: 0, ...arg }, lk().config);
+  },
+  async seedMore(arg: { from: number; count: number; accessToken: string; refreshToken: string }) {
+    return seedAccounts(lk().store, { connectionName: CONNECTION_NAME, ...arg }, lk().config);
+  },
+
+  /** Stops the server but keeps its data folder (cold-start runs). */
+  async stopServer() {
+    await latchkey?.close();
+    latchkey = undefined;
   },
 
   /** Step 1 of wiring: the connection (its id fixes the redirect URI the emulator must accept). */
@@ -124,9 +139,10 @@ const handlers = {
   /** The per-request steps of the proxy, each timed alone in this process (µs per call). */
   async breakdown(arg: { jwt: string; identifier: string; n: number }) {
     const { store, config } = lk();
-    const issuer = createTokenIssuer({ store, config });
-    const lookup = createAccountLookup(store);
-    const sealer = createSealer(resolveMasterKey(config));
+    const issuer = L.auth.createTokenIssuer({ store, config });
+    const lookup = L.lookup.createAccountLookup(store);
+    const cached = L.lookup.createAccountLookup(store, { cacheSize: 100 });
+    const sealer = L.store.createSealer(L.masterKey.resolveMasterKey(config));
     const sealed = sealer.seal('x'.repeat(64), 'bench:aad');
     const account = await accountOf(arg.identifier);
     const connection = await store.connections.getByName(CONNECTION_NAME);
@@ -143,10 +159,11 @@ const handlers = {
       .where('user_id', '=', '')
       .compile();
     const raw = new SQLite(config.databaseUrl.slice('sqlite:'.length), { readonly: true });
-    const cached = raw.prepare(sql);
+    const cachedStmt = raw.prepare(sql);
     const steps = {
       'JWT verify (RS256, cached key + client)': await perCall(arg.n, () => issuer.verify(arg.jwt)),
-      'account lookup (2 SELECTs + 3 decrypts)': await perCall(arg.n, () => lookup.resolve(ref)),
+      'account lookup, cached (the proxy’s)': await perCall(arg.n, () => cached.resolve(ref)),
+      'account lookup, uncached (2 SELECTs + 3 decrypts)': await perCall(arg.n, () => lookup.resolve(ref)),
       '↳ connections.getByName (1 SELECT + 1 decrypt)': await perCall(arg.n, () =>
         store.connections.getByName(CONNECTION_NAME),
       ),
@@ -164,7 +181,7 @@ const handlers = {
         raw.prepare(sql).get(...parameters),
       ),
       'raw better-sqlite3: same SELECT, cached statement': await perCall(arg.n, () =>
-        cached.get(...parameters),
+        cachedStmt.get(...parameters),
       ),
     };
     raw.close();
@@ -176,7 +193,7 @@ const handlers = {
   async close() {
     await latchkey?.close();
     latchkey = undefined;
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir && !dataDir.includes('keep')) rmSync(dataDir, { recursive: true, force: true });
   },
 };
 

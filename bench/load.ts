@@ -1,3 +1,4 @@
+import { connect } from 'node:http2';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 
@@ -6,6 +7,39 @@ export interface Target {
   origin: string;
   path: string;
   headers: Record<string, string>;
+  /** Speak h2c (HTTP/2 with prior knowledge, as the gRPC SDKs do) instead of HTTP/1.1. */
+  h2?: boolean;
+}
+
+/** What the load loop needs of a client: one GET, its status and its body. */
+export interface LoadClient {
+  request(opts: { method: 'GET'; path: string; headers: Record<string, string> }): Promise<{
+    statusCode: number;
+    body: AsyncIterable<Buffer>;
+  }>;
+  close(): Promise<void>;
+}
+
+/** One h2c session carrying every concurrent stream (how an HTTP/2 client talks to one host). */
+export function createH2Client(origin: string): LoadClient {
+  const session = connect(origin);
+  session.on('error', () => {});
+  return {
+    request: ({ path, headers }) =>
+      new Promise((resolve, reject) => {
+        const stream = session.request({ ':method': 'GET', ':path': path, ...headers });
+        stream.once('error', reject);
+        stream.once('response', (h) => resolve({ statusCode: Number(h[':status']), body: stream }));
+      }),
+    close: () => new Promise<void>((resolve) => session.close(() => resolve())),
+  };
+}
+
+/** The client for `target`: an undici Pool of `connections` sockets, or one h2c session. */
+export function clientFor(target: Target, connections: number): LoadClient {
+  return target.h2
+    ? createH2Client(target.origin)
+    : (createClient(target.origin, connections) as unknown as LoadClient);
 }
 
 export interface LoadResult {
@@ -63,9 +97,15 @@ export function createClient(origin: string, connections: number): Pool {
  * response body is fully read, until `durationMs` has passed or `requests` have been sent.
  */
 export async function runLoad(
-  pool: Pool,
+  pool: LoadClient | Pool,
   target: Target,
-  opts: { concurrency: number; durationMs?: number; requests?: number },
+  opts: {
+    concurrency: number;
+    durationMs?: number;
+    requests?: number;
+    /** Headers for the n-th request on top of the target's (e.g. a different account each time). */
+    vary?: (n: number) => Record<string, string>;
+  },
 ): Promise<LoadResult> {
   const result = emptyResult();
   const start = performance.now();
@@ -79,10 +119,11 @@ export async function runLoad(
 
   async function worker(): Promise<void> {
     while (claimed < limit && performance.now() < deadline) {
-      claimed++;
+      const n = claimed++;
+      const headers = opts.vary ? { ...target.headers, ...opts.vary(n) } : target.headers;
       const t0 = performance.now();
       try {
-        const res = await pool.request({ method: 'GET', path: target.path, headers: target.headers });
+        const res = await (pool as LoadClient).request({ method: 'GET', path: target.path, headers });
         let bytes = 0;
         let body = '';
         const ok = res.statusCode >= 200 && res.statusCode < 300;

@@ -4,7 +4,7 @@ import { type BurstResult, SIDES, type Side, type SideResult } from './scenarios
 
 /** Everything one run measured, ready to print. */
 export interface Measured {
-  pairs: Array<{ endpoint: string; concurrency: number; sides: Record<Side, SideResult> }>;
+  pairs: Array<{ endpoint: string; concurrency: number; h2: boolean; sides: Record<Side, SideResult> }>;
   bursts: BurstResult[];
   memory: Array<[string, ProcessUsage]>;
   steps: Record<string, number>;
@@ -17,12 +17,59 @@ export interface RunInfo {
   rounds: number;
   warmupMs: number;
   breakdownCalls: number;
+  /** `uptime`'s load averages when the run ended (the machine is shared). */
+  load: string;
+}
+
+const connsOf = (p: { concurrency: number; h2: boolean }) =>
+  p.h2 ? `${p.concurrency} h2c` : String(p.concurrency);
+
+/** Issue 13's targets, Latchkey against the bare forwarder of the same run. */
+export const TARGETS = { throughput: 0.85, cpu: 1.3, addedP50Ms: 0.1, rssMiB: 200 };
+
+const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+function targetTable(pairs: Measured['pairs']): string {
+  const rows = pairs.map((p) => {
+    const lk = p.sides.Latchkey;
+    const fw = p.sides['bare forwarder'];
+    const tput = lk.summary.rps / fw.summary.rps;
+    const cpu = lk.cpu.proxy / fw.cpu.proxy;
+    const added = lk.summary.p50 - fw.summary.p50;
+    const p50Cell =
+      p.concurrency === 1 && !p.h2 ? `${delta(added)} ms ${verdict(added <= TARGETS.addedP50Ms)}` : '—';
+    return [
+      p.endpoint,
+      connsOf(p),
+      `${fmt(100 * tput)} % ${verdict(tput >= TARGETS.throughput)}`,
+      `${fmt(cpu)}× ${verdict(cpu <= TARGETS.cpu)}`,
+      p50Cell,
+      `${fmt(lk.gc?.minorPerKReq ?? Number.NaN)} / ${fmt(fw.gc?.minorPerKReq ?? Number.NaN)}`,
+      `${fmt(lk.gc?.minorMaxMs ?? Number.NaN)} / ${fmt(fw.gc?.minorMaxMs ?? Number.NaN)}`,
+      `${fmt(lk.peakRssMiB ?? Number.NaN)} ${verdict((lk.peakRssMiB ?? 0) <= TARGETS.rssMiB)}`,
+    ];
+  });
+  return mdTable(
+    [
+      'endpoint',
+      'conns',
+      `req/s vs forwarder (≥ ${TARGETS.throughput * 100} %)`,
+      `CPU/req vs forwarder (≤ ${TARGETS.cpu}×)`,
+      `added p50 vs forwarder (≤ ${TARGETS.addedP50Ms} ms)`,
+      'young GCs per 1k req, Latchkey / forwarder',
+      'longest young GC ms, Latchkey / forwarder',
+      `Latchkey peak RSS MiB (≤ ${TARGETS.rssMiB})`,
+    ],
+    rows,
+  );
 }
 
 function loadTables(pairs: Measured['pairs']): string[] {
   const rows: Array<Array<string | number>> = [];
   const added: Array<Array<string | number>> = [];
-  for (const { endpoint, concurrency: c, sides } of pairs) {
+  for (const pair of pairs) {
+    const { endpoint, sides } = pair;
+    const c = connsOf(pair);
     for (const side of SIDES) {
       const { summary: s, cpu } = sides[side];
       const proxyCpu = side === 'direct' ? '—' : fmt(cpu.proxy);
@@ -120,6 +167,8 @@ function memoryTable(memory: Measured['memory']): string {
 export function render(m: Measured, info: RunInfo): string {
   const out: string[] = ['### Machine', '', mdTable(['', ''], machine()), ''];
   const method = `${info.rounds} rounds × ${info.roundMs / 1000} s per path after ${info.warmupMs / 1000} s warm-up, alternating order`;
+  out.push(`### Targets (Latchkey against the bare forwarder, same run)`, '', targetTable(m.pairs), '');
+  out.push(`Load average at the end: ${info.load}.`, '');
   out.push(`### Proxy overhead (closed loop; ${method})`, '', ...loadTables(m.pairs), '');
   out.push('### Refresh storm (every request in flight at once)', '', burstTable(m.bursts), '');
   out.push('### Latchkey process memory (MiB)', '', memoryTable(m.memory), '');

@@ -1,8 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { type Pool, request } from 'undici';
+import { request } from 'undici';
+import type { ProcessUsage } from './ipc.js';
 import {
+  clientFor,
   createClient,
   emptyResult,
+  type LoadClient,
   type LoadResult,
   mergeResults,
   runLoad,
@@ -26,6 +29,16 @@ export interface SideResult {
   summary: Summary;
   cpu: CpuPerRequest;
   result: LoadResult;
+  /** GC in the proxy process over the measured rounds (none for direct). */
+  gc: GcDelta | undefined;
+  /** Peak RSS of the proxy process so far, MiB. */
+  peakRssMiB: number | undefined;
+}
+
+export interface GcDelta {
+  minorPerKReq: number;
+  minorMaxMs: number;
+  gcMsPerKReq: number;
 }
 
 export function directTarget(b: Bench, path: string): Target {
@@ -33,22 +46,34 @@ export function directTarget(b: Bench, path: string): Target {
 }
 
 /** Same request as direct, through the bare forwarder (the app holds the provider token). */
-export function forwarderTarget(b: Bench, path: string): Target {
-  return { origin: b.forwarderUrl, path, headers: { authorization: `Bearer ${b.userToken}` } };
+export function forwarderTarget(b: Bench, path: string, h2 = false): Target {
+  return {
+    origin: h2 ? b.forwarderH2Url : b.forwarderUrl,
+    path,
+    headers: { authorization: `Bearer ${b.userToken}` },
+    h2,
+  };
 }
 
-export function proxiedTarget(b: Bench, path: string, identifier = BENCH_USER): Target {
+export function proxiedTarget(b: Bench, path: string, identifier = BENCH_USER, h2 = false): Target {
   return {
     origin: b.latchkeyUrl,
     path: `/proxy${path}`,
     headers: { authorization: `Bearer ${b.jwt}`, connection_name: CONNECTION_NAME, identifier },
+    h2,
   };
 }
 
-function targetFor(b: Bench, side: Side, path: string): Target {
+function targetFor(b: Bench, side: Side, path: string, h2: boolean): Target {
   if (side === 'direct') return directTarget(b, path);
-  if (side === 'bare forwarder') return forwarderTarget(b, path);
-  return proxiedTarget(b, path);
+  if (side === 'bare forwarder') return forwarderTarget(b, path, h2);
+  return proxiedTarget(b, path, undefined, h2);
+}
+
+async function proxyUsage(b: Bench, side: Side): Promise<ProcessUsage | undefined> {
+  if (side === 'Latchkey') return b.lk.call('usage');
+  if (side === 'bare forwarder') return b.fwd.call('usage');
+  return undefined;
 }
 
 /** Cumulative CPU µs of the processes involved in `side`. */
@@ -78,13 +103,30 @@ export async function compareSides(
   b: Bench,
   path: string,
   concurrency: number,
-  opts: { roundMs: number; warmupMs: number; rounds: number },
+  opts: { roundMs: number; warmupMs: number; rounds: number; h2?: boolean },
 ): Promise<Record<Side, SideResult>> {
-  const acc = new Map<Side, { pool: Pool; target: Target; result: LoadResult; cpu: CpuPerRequest }>();
+  const h2 = opts.h2 ?? false;
+  interface Acc {
+    pool: LoadClient;
+    target: Target;
+    result: LoadResult;
+    cpu: CpuPerRequest;
+    gc: { minorCount: number; minorMs: number; majorMs: number; minorMaxMs: number };
+    peakRss: number | undefined;
+  }
+  const acc = new Map<Side, Acc>();
   for (const side of SIDES) {
-    const target = targetFor(b, side, path);
-    const pool = createClient(target.origin, concurrency);
-    acc.set(side, { pool, target, result: emptyResult(), cpu: { proxy: 0, emulator: 0, client: 0 } });
+    const target = targetFor(b, side, path, h2);
+    const pool = clientFor(target, concurrency);
+    const gc = { minorCount: 0, minorMs: 0, majorMs: 0, minorMaxMs: 0 };
+    acc.set(side, {
+      pool,
+      target,
+      result: emptyResult(),
+      cpu: { proxy: 0, emulator: 0, client: 0 },
+      gc,
+      peakRss: undefined,
+    });
   }
   try {
     for (const a of acc.values()) await runLoad(a.pool, a.target, { concurrency, durationMs: opts.warmupMs });
@@ -92,23 +134,40 @@ export async function compareSides(
       const order = round % 2 === 0 ? SIDES : [...SIDES].reverse();
       for (const side of order) {
         const a = acc.get(side)!;
-        const before = await cpuNow(b, side);
+        const [before, u0] = await Promise.all([cpuNow(b, side), proxyUsage(b, side)]);
         const r = await runLoad(a.pool, a.target, { concurrency, durationMs: opts.roundMs });
-        const after = await cpuNow(b, side);
+        const [after, u1] = await Promise.all([cpuNow(b, side), proxyUsage(b, side)]);
         a.result = mergeResults(a.result, r);
         for (const k of ['proxy', 'emulator', 'client'] as const) a.cpu[k] += after[k] - before[k];
+        if (u0 && u1) {
+          a.gc.minorCount += u1.gc.minorCount - u0.gc.minorCount;
+          a.gc.minorMs += u1.gc.minorMs - u0.gc.minorMs;
+          a.gc.majorMs += u1.gc.majorMs - u0.gc.majorMs;
+          if (u1.gc.minorCount > u0.gc.minorCount)
+            a.gc.minorMaxMs = Math.max(a.gc.minorMaxMs, u1.gc.minorMaxMs);
+          a.peakRss = u1.maxRssBytes / 2 ** 20;
+        }
       }
     }
   } finally {
     await Promise.all([...acc.values()].map((a) => a.pool.close()));
   }
   const out = {} as Record<Side, SideResult>;
-  for (const [side, { result, cpu }] of acc) {
+  for (const [side, { result, cpu, gc, peakRss }] of acc) {
     const n = Math.max(1, result.requests);
     out[side] = {
       result,
       summary: summarize(result),
       cpu: { proxy: cpu.proxy / n, emulator: cpu.emulator / n, client: cpu.client / n },
+      gc:
+        side === 'direct'
+          ? undefined
+          : {
+              minorPerKReq: (1000 * gc.minorCount) / n,
+              minorMaxMs: gc.minorMaxMs,
+              gcMsPerKReq: (1000 * (gc.minorMs + gc.majorMs)) / n,
+            },
+      peakRssMiB: peakRss,
     };
   }
   return out;

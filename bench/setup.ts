@@ -15,6 +15,7 @@ export interface Bench {
   latchkeyUrl: string;
   emulatorUrl: string;
   forwarderUrl: string;
+  forwarderH2Url: string;
   /** The app's bearer JWT from POST /oauth/token. */
   jwt: string;
   /** BENCH_USER's Airtable access token, for the direct baseline. */
@@ -48,16 +49,17 @@ async function fetchJwt(latchkeyUrl: string, clientId: string, secret: string): 
 export async function setUp(
   children: Pick<Bench, 'lk' | 'emu' | 'fwd'>,
   stormAccounts: number,
+  latchkeyStart: Parameters<LatchkeyApi['start']>[0] = {},
 ): Promise<Bench> {
   const { lk, emu, fwd } = children;
-  const { url: latchkeyUrl } = await lk.call('start');
+  const { url: latchkeyUrl } = await lk.call('start', latchkeyStart);
   const conn = await lk.call('createConnection');
   const em = await emu.call('start', {
     clientId: conn.clientId,
     clientSecret: conn.clientSecret,
     redirectUris: [conn.redirectUri],
   });
-  const { url: forwarderUrl } = await fwd.call('start', { upstream: em.url });
+  const { url: forwarderUrl, h2Url: forwarderH2Url } = await fwd.call('start', { upstream: em.url });
   await lk.call('pointConnection', {
     connectionId: conn.connectionId,
     authorizeUrl: em.authorizeUrl,
@@ -77,5 +79,14 @@ export async function setUp(
   const api = await lk.call('apiClient');
   const jwt = await fetchJwt(latchkeyUrl, api.clientId, api.secret);
   const userToken = await lk.call('accessToken', BENCH_USER);
-  return { ...children, latchkeyUrl, emulatorUrl: em.url, forwarderUrl, jwt, userToken, stormIds };
+  return {
+    ...children,
+    latchkeyUrl,
+    emulatorUrl: em.url,
+    forwarderUrl,
+    forwarderH2Url,
+    jwt,
+    userToken,
+    stormIds,
+  };
 }

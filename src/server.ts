@@ -115,7 +115,8 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
   const upstream = createUpstreamPool(config);
   const proxy = createProxyHandler({
     authenticate,
-    lookup,
+    // The proxy's own lookup keeps decrypted accounts in memory (src/accounts/lookup-cache.ts).
+    lookup: createAccountLookup(store, { cacheSize: config.accountCacheSize }),
     refresher,
     store,
     config,

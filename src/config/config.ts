@@ -32,6 +32,10 @@ export interface Config {
   readonly refreshMarginSec: number;
   readonly proxyTimeoutMs: number;
   readonly proxyMaxBodyBytes: number;
+  /** A provider 401 triggers a token refresh at most once per account per this interval (per process). */
+  readonly proxyReauthIntervalMs: number;
+  /** Decrypted connected accounts the proxy keeps in memory (0: none); see src/accounts/lookup-cache.ts. */
+  readonly accountCacheSize: number;
   readonly allowHttpProviders: 'loopback' | 'always';
   readonly refresh: RefreshConfig;
   readonly database: DatabaseConfig;
@@ -210,6 +214,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     refreshMarginSec: e.LATCHKEY_REFRESH_MARGIN,
     proxyTimeoutMs: e.LATCHKEY_PROXY_TIMEOUT * 1000,
     proxyMaxBodyBytes: e.LATCHKEY_PROXY_MAX_BODY,
+    proxyReauthIntervalMs: ms(e.LATCHKEY_PROXY_401_REFRESH_INTERVAL),
+    accountCacheSize: e.LATCHKEY_ACCOUNT_CACHE_SIZE,
     allowHttpProviders: e.LATCHKEY_ALLOW_HTTP_PROVIDERS,
     refresh: Object.freeze({
       tokenTimeoutMs: ms(e.LATCHKEY_TOKEN_TIMEOUT),

@@ -53,6 +53,8 @@ export const envSchema = z
       .int()
       .positive()
       .default(10 * 1024 * 1024),
+    LATCHKEY_PROXY_401_REFRESH_INTERVAL: duration(60),
+    LATCHKEY_ACCOUNT_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
     LATCHKEY_TOKEN_TIMEOUT: duration(60),
     LATCHKEY_REFRESH_LEASE: duration(2),
     LATCHKEY_REFRESH_FLOOR: duration(10),

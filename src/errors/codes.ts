@@ -133,6 +133,11 @@ export const ERROR_TABLE = {
     message: 'Exchanging the authorization code with the provider failed.',
   },
   PROXY_PATH_INVALID: { http: 400, grpc: Code.InvalidArgument, message: 'The proxy path is not allowed.' },
+  PROXY_METHOD_NOT_ALLOWED: {
+    http: 405,
+    grpc: Code.Unimplemented,
+    message: 'The proxy does not forward this HTTP method.',
+  },
   PROXY_BODY_TOO_LARGE: {
     http: 413,
     grpc: Code.ResourceExhausted,

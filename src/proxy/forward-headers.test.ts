@@ -49,6 +49,12 @@ describe('forwardHeaders', () => {
       '100-continue',
       'X-Latchkey-Debug',
       '1',
+      'X-Forwarded-For',
+      '10.0.0.1',
+      'Forwarded',
+      'for=10.0.0.1',
+      'X-HTTP-Method-Override',
+      'DELETE',
       'x-latchkey-error',
       'FAKE',
       'Accept',
@@ -92,7 +98,7 @@ describe('forwardHeaders', () => {
 });
 
 describe('responseHeaders', () => {
-  it('passes provider headers through minus hop-by-hop, Connection-listed and x-latchkey-*', () => {
+  it('passes provider headers through minus hop-by-hop, Connection-listed, x-latchkey-* and cookies, plus nosniff and CSP', () => {
     expect(
       responseHeaders({
         'content-type': 'application/json',
@@ -110,9 +116,10 @@ describe('responseHeaders', () => {
       }),
     ).toEqual({
       'content-type': 'application/json',
-      'set-cookie': ['a=1', 'b=2'],
       'x-ratelimit-remaining': '4',
       location: 'https://api.airtable.com/v0/x',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "sandbox; default-src 'none'; frame-ancestors 'none'",
     });
   });
 });

@@ -2,96 +2,125 @@ import { requireScope } from '../api/auth/scopes.js';
 import { toAppError } from '../errors/index.js';
 import { sendAppError } from '../http/respond.js';
 import type { HttpRequest, HttpResponse } from '../http/types.js';
-import { resolveEndpoints } from '../oauth/index.js';
 import { noteProxyCall } from '../observe/proxy-log.js';
-import { getProvider, resolveApiBaseUrl } from '../providers/index.js';
-import { staticAuthOf } from '../providers/static-auth.js';
+import { resolveApiBaseUrl } from '../providers/index.js';
+import { PROXY_METHODS } from './header-policy.js';
 import { createLastUsedRecorder } from './last-used.js';
+import { createReauthThrottle } from './reauth-throttle.js';
 import { buildTarget } from './steps/build-target.js';
-import { watchClient } from './steps/client-abort.js';
+import { checkMethod } from './steps/check-method.js';
+import { ClientLink } from './steps/client-abort.js';
+import type { UpstreamExchange } from './steps/exchange.js';
 import { parseTarget } from './steps/parse-target.js';
 import { credentialFor, tokenHeaders } from './steps/provider-auth.js';
+import { routeOf } from './steps/proxy-route.js';
 import { inspectBody, prepareBody } from './steps/request-body.js';
 import { readAccountHeaders, selectAccount } from './steps/select-account.js';
 import { sendUpstream, type UpstreamCall } from './steps/send-upstream.js';
-import { streamResponse } from './steps/stream-response.js';
 import type { ProxyDeps, ProxyHandler } from './types.js';
 import { createUpstreamPool } from './upstream-pool.js';
 import { callWithUserToken } from './user-token-call.js';
 
+const ALLOW = [...PROXY_METHODS].join(', ');
+/** nginx's "client closed request": the caller hung up before the answer was complete. */
+const CLIENT_CLOSED = 499;
+
+/** What one /proxy call did, known when its response finishes. */
+interface ProxyCallFacts {
+  method: string;
+  /** The provider path asked for (no query), once parsed. */
+  path: string;
+  status: number;
+  accountId: string | undefined;
+}
+
 /**
  * `/proxy/*`: the app's call, made on behalf of one of its users. Reads top to bottom:
  *  1. authenticate the app's bearer; it needs the `proxy` scope;
- *  2. parse the raw target (path rules) — before any lookup or upstream call;
+ *  2. check the method and parse the raw target (path rules) — before any lookup or upstream call;
  *  3. read connection_name + identifier and the body's declared size;
- *  4. select the connected account (on a connection the client may use) and ensure a fresh token;
+ *  4. select the connected account (cached, lookup-cache.ts) on a connection the client may use
+ *     and ensure a fresh token;
  *  5. build the upstream URL (never leaving the provider's origin) with the user's credential as
- *     the provider definition says (bearer token, API key header or query parameter, Basic) and
- *     prepare the body;
- *  6. send; on a provider 401 to an OAuth token with a replayable body, refresh once and retry once;
- *  7. mark the account used, then stream the provider's response back unchanged.
- * Latchkey's own failures get the gateway error body + `x-latchkey-error`.
+ *     the provider definition says and prepare the body;
+ *  6. send, the answer streaming straight into the response; on a provider 401 to an OAuth token
+ *     with a replayable body (the 401 held back meanwhile), refresh at most once per interval and
+ *     retry once — else the provider's 401 goes back as is;
+ *  7. mark the account used.
+ * Latchkey's own failures get the gateway error body + `x-latchkey-error`. No AbortSignal and no
+ * stream.pipeline() per request (a test keeps them out): a hang-up aborts the upstream through
+ * undici's dispatch controller (steps/client-abort.ts).
  */
 export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
   const { config, log } = deps;
   const dispatcher = deps.dispatcher ?? createUpstreamPool(config);
-
   const touch = createLastUsedRecorder(deps.store, log);
+  const throttle = createReauthThrottle(config.proxyReauthIntervalMs);
+  const debug = log.isLevelEnabled('debug');
 
-  async function proxy(req: HttpRequest, res: HttpResponse, signal: AbortSignal): Promise<void> {
+  async function proxy(req: HttpRequest, res: HttpResponse, client: ClientLink, facts: ProxyCallFacts) {
     const principal = await deps.authenticate(req.headers.authorization);
     requireScope(principal, 'proxy');
+    const method = checkMethod(req.method);
     const target = parseTarget(req.url);
+    facts.path = target.path;
     const ref = readAccountHeaders(req.rawHeaders);
     const shape = inspectBody(req, config.proxyMaxBodyBytes);
 
     const { connection, account } = await selectAccount(deps.lookup, ref);
+    facts.accountId = account.id;
     requireScope(principal, 'proxy', connection.name);
     // Token first (an unusable account is refused before the body is read); the call below re-checks cheaply.
     const ready = await deps.refresher.ensureFresh(account, connection);
 
-    const provider = getProvider(connection.provider);
+    const route = routeOf(connection);
+    const credential = credentialFor(ready, connection, route.provider);
+    const body = await prepareBody(req, shape, config.proxyMaxBodyBytes);
     // Per-tenant providers fill their base URL from the account (Salesforce instance URL).
-    const apiBaseUrl = resolveApiBaseUrl(resolveEndpoints(connection, provider).apiBaseUrl, ready.tenant);
-    const credential = credentialFor(ready, connection, provider);
+    const apiBaseUrl = resolveApiBaseUrl(route.apiBaseUrl, ready.tenant);
     const call: UpstreamCall = {
       dispatcher,
       target: buildTarget(apiBaseUrl, target, credential.query),
-      method: req.method ?? 'GET',
+      method,
       rawHeaders: req.rawHeaders,
-      body: await prepareBody(req, shape, config.proxyMaxBodyBytes),
-      signal,
+      body,
       timeoutMs: config.proxyTimeoutMs,
+      res,
+      client,
+      holdBack401: route.oauth && body.replayable,
     };
 
     // OAuth: one retry with a renewed token on a provider 401; a static credential is sent once.
-    const {
-      account: fresh,
-      response,
-      retried,
-    } = staticAuthOf(provider)
-      ? { account: ready, response: await sendUpstream(call, credential.headers), retried: false }
-      : await callWithUserToken(
-          deps.refresher,
-          ready,
-          connection,
-          (token) => sendUpstream(call, tokenHeaders(provider, token)),
-          {
-            replayable: call.body.replayable,
-          },
-        );
-
+    let answer: UpstreamExchange;
+    let fresh = ready;
+    let retried = false;
+    if (!route.oauth) answer = await sendUpstream(call, credential.headers);
+    else {
+      // Most providers take `Authorization: Bearer` (sent from the string); others say where it goes.
+      const placed = route.provider.tokenPlacement
+        ? (t: string) => tokenHeaders(route.provider, t)
+        : (t: string) => t;
+      const done = await callWithUserToken(
+        deps.refresher,
+        ready,
+        connection,
+        (t) => sendUpstream(call, placed(t)),
+        { replayable: body.replayable, throttle, discard: (a) => a.drop() },
+      );
+      answer = done.response;
+      fresh = done.account;
+      retried = done.retried;
+    }
+    // A refused token may be one another replica rotated away: read the account afresh next time.
+    if (answer.statusCode === 401) deps.lookup.forget?.(account.id);
     touch(account.id, Date.now(), deps.refresher.aheadDueAt?.(fresh));
-    log.debug(
-      {
-        method: call.method,
-        connection: connection.name,
-        accountId: account.id,
-        status: response.statusCode,
-        retried,
-      },
-      'proxying provider response',
-    );
+    facts.status = answer.statusCode;
+    if (debug) {
+      log.debug(
+        { method, connection: connection.name, accountId: account.id, status: answer.statusCode },
+        'proxying provider response',
+      );
+    }
     noteProxyCall(req, {
       caller: principal.clientId,
       connectionId: connection.id,
@@ -99,24 +128,30 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       identifier: account.identifier,
       retried,
     });
-    await streamResponse(res, response).catch((err: unknown) => {
-      log.debug({ err, accountId: account.id }, 'proxy response stream ended early');
-    });
+    await answer.passOn();
   }
 
   async function handler(req: HttpRequest, res: HttpResponse): Promise<void> {
-    const client = watchClient(res);
+    const startedAt = performance.now();
+    const client = new ClientLink(res);
+    const facts: ProxyCallFacts = { method: req.method ?? '', path: '', status: 0, accountId: undefined };
     try {
-      await proxy(req, res, client.signal);
+      await proxy(req, res, client, facts);
     } catch (raw) {
-      if (client.gone) return;
-      const err = toAppError(raw);
-      if (err.httpStatus >= 500) log.warn({ err, code: err.code }, 'proxy request failed');
-      else log.debug({ code: err.code }, 'proxy request refused');
-      sendAppError(res, err);
-    } finally {
-      client.dispose();
+      if (!client.gone) {
+        const err = toAppError(raw);
+        if (err.httpStatus >= 500) log.warn({ err, code: err.code }, 'proxy request failed');
+        else if (debug) log.debug({ code: err.code }, 'proxy request refused');
+        if (err.code === 'PROXY_METHOD_NOT_ALLOWED') res.setHeader('allow', ALLOW);
+        sendAppError(res, err);
+        facts.status = err.httpStatus;
+      }
     }
+    if (client.gone) facts.status = CLIENT_CLOSED;
+    // ── The response is finished (sent, cut, or abandoned by the client): facts.method, facts.path,
+    // facts.status, facts.accountId (undefined before the account was found) and latencyMs below.
+    const latencyMs = performance.now() - startedAt;
+    void latencyMs;
   }
 
   return {

@@ -11,10 +11,10 @@ import type { Store } from '../store/index.js';
 export interface ProxyDeps {
   /** Verifies the app's bearer; throws AppError('UNAUTHENTICATED') when it is missing or invalid. */
   authenticate(authorization: string | string[] | undefined): Promise<Principal>;
-  lookup: Pick<AccountLookup, 'resolve'>;
+  lookup: Pick<AccountLookup, 'resolve'> & Partial<Pick<AccountLookup, 'forget'>>;
   refresher: Pick<TokenRefresher, 'ensureFresh'> & Partial<Pick<TokenRefresher, 'aheadDueAt'>>;
   store: Pick<Store, 'accounts'>;
-  config: Pick<Config, 'proxyTimeoutMs' | 'proxyMaxBodyBytes'>;
+  config: Pick<Config, 'proxyTimeoutMs' | 'proxyMaxBodyBytes' | 'proxyReauthIntervalMs'>;
   log: Logger;
   /** Outbound dispatcher; by default the proxy's own keep-alive pool (closed by `close()`). */
   dispatcher?: Dispatcher;

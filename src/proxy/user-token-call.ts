@@ -2,13 +2,29 @@ import type { Dispatcher } from 'undici';
 import type { TokenRefresher } from '../accounts/refresh/index.js';
 import { AppError } from '../errors/index.js';
 import type { ConnectedAccount, Connection } from '../store/index.js';
+import type { ReauthThrottle } from './reauth-throttle.js';
 
-export interface UserTokenCall {
+/** What callWithUserToken needs to know of a provider answer. */
+export interface UpstreamAnswer {
+  statusCode: number;
+  /** Already on its way to the client (e.g. a 401 too big to hold back): cannot be retried. */
+  final?: boolean;
+}
+
+export interface UserTokenCall<R extends UpstreamAnswer = Dispatcher.ResponseData> {
   /** The account's token is fresh on return (its expiry may have been renewed on the way). */
   account: ConnectedAccount;
-  response: Dispatcher.ResponseData;
+  response: R;
   /** True when the provider answered 401 and the call was sent again with a renewed token. */
   retried: boolean;
+}
+
+export interface UserTokenCallOptions<R extends UpstreamAnswer> {
+  replayable: boolean;
+  /** Frees an answer that will not be passed on (default: read and drop an undici body). */
+  discard?: (response: R) => Promise<void> | void;
+  /** Limits 401-triggered refreshes; with it, a failed refresh passes the provider's 401 on. */
+  throttle?: ReauthThrottle;
 }
 
 function accessTokenOf(account: ConnectedAccount): string {
@@ -26,27 +42,34 @@ export async function discard(response: Dispatcher.ResponseData): Promise<void> 
  * One provider call with the user's token — the path every caller of a provider takes (/proxy and
  * tools): ensure a fresh token (refresher, docs/reliability.md), send; on a provider 401 with a
  * replayable request, renew that rejected token once (`rejectedAccessToken`: a no-op when someone
- * already did) and send once more. `send` must reject only with AppErrors.
+ * already did) and send once more. With a `throttle` (the proxy), the renewal runs at most once
+ * per account per interval, and when it fails the provider's own 401 is returned instead of the
+ * refresh error. `send` must reject only with AppErrors.
  */
-export async function callWithUserToken(
+export async function callWithUserToken<R extends UpstreamAnswer = Dispatcher.ResponseData>(
   refresher: Pick<TokenRefresher, 'ensureFresh'>,
   account: ConnectedAccount,
   connection: Connection,
-  send: (accessToken: string) => Promise<Dispatcher.ResponseData>,
-  opts: { replayable: boolean },
-): Promise<UserTokenCall> {
+  send: (accessToken: string) => Promise<R>,
+  opts: UserTokenCallOptions<R>,
+): Promise<UserTokenCall<R>> {
+  const drop = opts.discard ?? (discard as unknown as (r: R) => Promise<void>);
   const fresh = await refresher.ensureFresh(account, connection);
   const tokenUsed = accessTokenOf(fresh);
   const response = await send(tokenUsed);
-  if (response.statusCode !== 401 || !opts.replayable) return { account: fresh, response, retried: false };
-  const renewed = await refresher
-    .ensureFresh(fresh, connection, { rejectedAccessToken: tokenUsed })
-    .catch(async (err: unknown) => {
-      await discard(response);
-      throw err;
-    });
+  const passOn = { account: fresh, response, retried: false };
+  if (response.statusCode !== 401 || !opts.replayable || response.final) return passOn;
+  if (opts.throttle && !opts.throttle.take(fresh.id)) return passOn;
+  let renewed: ConnectedAccount;
+  try {
+    renewed = await refresher.ensureFresh(fresh, connection, { rejectedAccessToken: tokenUsed });
+  } catch (err) {
+    if (opts.throttle) return passOn;
+    await drop(response);
+    throw err;
+  }
   const newToken = accessTokenOf(renewed);
-  if (newToken === tokenUsed) return { account: fresh, response, retried: false };
-  await discard(response);
+  if (newToken === tokenUsed) return passOn;
+  await drop(response);
   return { account: renewed, response: await send(newToken), retried: true };
 }

@@ -2,7 +2,9 @@ import { Kysely, sql } from 'kysely';
 import type { DatabaseConfig } from '../config/config.js';
 import { AppError } from '../errors/index.js';
 import type { Logger } from '../log/logger.js';
+import { type ChangeFeed, createChangeFeed, sqliteRemoteChanges } from './change-feed.js';
 import { toStoreError } from './db-errors.js';
+import { pgRemoteChanges } from './driver/pg-changes.js';
 import { openPostgres } from './driver/postgres.js';
 import { withMigrationLock } from './driver/postgres-lock.js';
 import { openSqlite } from './driver/sqlite.js';
@@ -16,6 +18,8 @@ export type DatabaseSettings = DatabaseConfig;
 export interface OpenedDb {
   db: Db;
   dialect: Dialect;
+  /** Changes to connections and connected accounts, from this process and others (change-feed.ts). */
+  changes: ChangeFeed;
   /** Migrates to the latest schema; on PostgreSQL under an advisory lock, so replicas take turns. */
   migrate(): Promise<void>;
   /** A cheap round trip, bounded by `timeoutMs`; throws DATABASE_UNAVAILABLE. */
@@ -30,25 +34,37 @@ export interface OpenedDb {
  */
 export function openDb(databaseUrl: string, settings: DatabaseSettings, log?: Logger): OpenedDb {
   if (databaseUrl.startsWith('sqlite:')) {
-    const { dialect } = openSqlite(databaseUrl, { statementTimeoutMs: settings.statementTimeoutMs });
+    const { dialect, dataVersion } = openSqlite(databaseUrl, {
+      statementTimeoutMs: settings.statementTimeoutMs,
+    });
     const db = new Kysely<Database>({ dialect });
+    const changes = createChangeFeed(sqliteRemoteChanges(dataVersion));
     return {
       db,
       dialect: 'sqlite',
+      changes,
       migrate: () => migrateToLatest(db as Kysely<unknown>),
       ping: (timeoutMs) => ping(db, timeoutMs),
-      close: () => db.destroy(),
+      close: async () => {
+        await changes.close();
+        await db.destroy();
+      },
     };
   }
   const pg = openPostgres(databaseUrl, { ...settings, log });
   const db = new Kysely<Database>({ dialect: pg.dialect });
   const lockTimeoutMs = Math.max(settings.startupTimeoutMs, settings.statementTimeoutMs);
+  const changes = createChangeFeed(pgRemoteChanges(pg.clientConfig, pg.ownBackends, log));
   return {
     db,
     dialect: 'postgres',
+    changes,
     migrate: () => withMigrationLock(pg.clientConfig, lockTimeoutMs, { where: pg.where }, migrateToLatest),
     ping: (timeoutMs) => ping(db, timeoutMs),
-    close: () => db.destroy(),
+    close: async () => {
+      await changes.close();
+      await db.destroy();
+    },
   };
 }
 

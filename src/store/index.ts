@@ -2,6 +2,7 @@ import { createAdminRepo, createSetupTokenRepo } from './admins.js';
 import { createApiClientRepo } from './api-clients.js';
 import { createAuthRequestRepo } from './auth-requests.js';
 import { createVerificationRepo } from './auth-verification.js';
+import { type ChangeFeed, notifyingRepo } from './change-feed.js';
 import { createConnectedAccountRepo } from './connected-accounts.js';
 import { createConnectionRepo } from './connections.js';
 import type { Sealer } from './crypto.js';
@@ -34,6 +35,8 @@ export interface Store {
   readonly admins: ReturnType<typeof createAdminRepo>;
   readonly setupTokens: ReturnType<typeof createSetupTokenRepo>;
   readonly proxyCalls: ReturnType<typeof createProxyCallRepo>;
+  /** Every change to connections and connected accounts, here and in other processes (caches). */
+  readonly changes: ChangeFeed;
   /** The stable `env_…` id of this database (events carry it). */
   readonly environmentId: string;
   /** Id of the master key the store seals with (its check passed at open). */
@@ -73,8 +76,13 @@ export async function openStore(
     ping: (timeoutMs = PING_TIMEOUT_MS) => opened.ping(timeoutMs),
     apiClients: createApiClientRepo(db),
     signingKeys: createSigningKeyRepo(db, sealer),
-    connections: createConnectionRepo(db, sealer),
-    accounts: createConnectedAccountRepo(db, sealer, opened.dialect),
+    connections: notifyingRepo(createConnectionRepo(db, sealer), opened.changes, 'all'),
+    accounts: notifyingRepo(
+      createConnectedAccountRepo(db, sealer, opened.dialect),
+      opened.changes,
+      'account',
+    ),
+    changes: opened.changes,
     authRequests: createAuthRequestRepo(db, sealer),
     toolExecutions: createToolExecutionRepo(db),
     rateGates: createRateGateRepo(db, opened.dialect),
@@ -95,6 +103,7 @@ export type { Admin, AdminCredentials } from './admins.js';
 export type { ApiClient, ClientGrant } from './api-clients.js';
 export type { AuthRequest } from './auth-requests.js';
 export type { PendingVerification } from './auth-verification.js';
+export type { Change, ChangeFeed } from './change-feed.js';
 export type { AccountKey, AccountStatus, ConnectedAccount, TokenSet } from './connected-accounts.js';
 export type {
   ClientAuth,

@@ -5,6 +5,7 @@ import * as m002 from './migrations/002-token-lifecycle.js';
 import * as m003 from './migrations/003-accounts-events-webhooks.js';
 import * as m004 from './migrations/004-tools-and-mcp.js';
 import * as m005 from './migrations/005-dashboard.js';
+import * as m006 from './migrations/006-change-notifications.js';
 import * as m007 from './migrations/007-account-tenant.js';
 import * as m009 from './migrations/009-rate-gates.js';
 
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-accounts-events-webhooks': m003,
   '004-tools-and-mcp': m004,
   '005-dashboard': m005,
+  '006-change-notifications': m006,
   '007-account-tenant': m007,
   '009-rate-gates': m009,
 };

@@ -63,6 +63,17 @@ describe('a revoked grant reaches the app as a signed webhook', () => {
     await receiver.until((r) => r.some((d) => d.status === 200 && d.body.includes('"reason":"authorized"')));
 
     emulator.revokeAllGrants();
+    // The call that meets the revocation gets the provider's own 401 (its refresh failed: invalid_grant);
+    // the next one is refused by Latchkey, the account being EXPIRED.
+    const first = await sdk.actions
+      .request({ connectionName: 'airtable', identifier: 'rita', path: '/v0/meta/whoami' })
+      .then(
+        () => undefined,
+        (e: unknown) => e as { httpStatus?: number; errDetails?: unknown },
+      );
+    expect(first?.httpStatus).toBe(401);
+    // Airtable's error body, not Latchkey's gateway body.
+    expect(first?.errDetails).toMatchObject({ error: { type: 'AUTHENTICATION_REQUIRED' } });
     const refused = await sdk.actions
       .request({ connectionName: 'airtable', identifier: 'rita', path: '/v0/meta/whoami' })
       .catch((e: unknown) => e as { errDetails: { details: Array<{ error_code: string }> } });

@@ -84,7 +84,8 @@ export function refusal(reply: Reply): string {
 /**
  * The state one proxy suite shares. Seeded connections: `airtable` (ACTIVE `user-1` with TOKEN_1,
  * PENDING_AUTH `pending-user`), `based` (API base `/base/`) and `down` (nothing listening).
- * Gateways: `gw` (defaults), `strictGw` (1 s timeout, 2000-byte bodies) and `h2Gw` (HTTP/2).
+ * Gateways: `gw` (defaults, but no 401 refresh throttle), `strictGw` (1 s timeout, 2000-byte
+ * bodies), `h2Gw` (HTTP/2) and `throttledGw` (one 401-triggered refresh per account per hour).
  * `behave`, `seen`, `arrived` and the refresher are reset before each test.
  */
 export interface ProxyFixture {
@@ -93,6 +94,7 @@ export interface ProxyFixture {
   gw: number;
   strictGw: number;
   h2Gw: number;
+  throttledGw: number;
   /** How the fake provider answers. */
   behave: Behaviour;
   /** Every request the provider read to the end. */
@@ -119,6 +121,7 @@ export function useProxyFixture(): ProxyFixture {
     gw: 0,
     strictGw: 0,
     h2Gw: 0,
+    throttledGw: 0,
     behave: okJson,
     seen: [],
     arrived: [],
@@ -219,12 +222,15 @@ export function useProxyFixture(): ProxyFixture {
     await seedAccount('based', `${upstreamUrl}/base/`);
     await seedAccount('down', `http://127.0.0.1:${deadPort}`);
 
-    const main = makeProxy();
+    // A 1 ms throttle interval: the suites' 401 tests each start unthrottled.
+    const main = makeProxy({ LATCHKEY_PROXY_401_REFRESH_INTERVAL: '0.001' });
     fx.gw = await listen(http.createServer((req, res) => void main.handler(req, res, {})));
     const strict = makeProxy({ LATCHKEY_PROXY_TIMEOUT: '1', LATCHKEY_PROXY_MAX_BODY: '2000' });
     fx.strictGw = await listen(http.createServer((req, res) => void strict.handler(req, res, {})));
-    const h2 = makeProxy();
+    const h2 = makeProxy({ LATCHKEY_PROXY_401_REFRESH_INTERVAL: '0.001' });
     fx.h2Gw = await listen(http2.createServer((req, res) => void h2.handler(req, res, {})));
+    const throttled = makeProxy({ LATCHKEY_PROXY_401_REFRESH_INTERVAL: '3600' });
+    fx.throttledGw = await listen(http.createServer((req, res) => void throttled.handler(req, res, {})));
   });
 
   afterAll(async () => {

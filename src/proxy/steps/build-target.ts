@@ -32,17 +32,19 @@ function withQuery(search: string, extra: ReadonlyArray<readonly [string, string
   return `?${[...kept, ...added].join('&')}`;
 }
 
-/**
- * Joins the connection's API base and the caller's path by string concatenation (no URL
- * resolution, so nothing relative can climb out), then re-parses the result and asserts it
- * stays on the base's origin and under its path — defence in depth behind parseTarget.
- * `extraQuery`: credential parameters (API keys placed in the query).
- */
-export function buildTarget(
-  apiBaseUrl: string,
-  target: ProxyTarget,
-  extraQuery: ReadonlyArray<readonly [string, string]> = [],
-): UpstreamTarget {
+interface ParsedBase {
+  origin: string;
+  /** Without a trailing slash. */
+  basePath: string;
+}
+
+/** API base URLs are few and fixed per connection: each is parsed once (bounded cache). */
+const bases = new Map<string, ParsedBase>();
+const MAX_BASES = 1000;
+
+function parseBase(apiBaseUrl: string): ParsedBase {
+  const cached = bases.get(apiBaseUrl);
+  if (cached) return cached;
   let base: URL;
   try {
     base = new URL(apiBaseUrl);
@@ -52,11 +54,28 @@ export function buildTarget(
   if (base.protocol !== 'https:' && base.protocol !== 'http:') {
     throw new AppError('INTERNAL', 'The connection has an invalid API base URL.');
   }
-  const basePath = base.pathname.replace(/\/+$/, '');
+  const parsed = { origin: base.origin, basePath: base.pathname.replace(/\/+$/, '') };
+  if (bases.size >= MAX_BASES) bases.clear();
+  bases.set(apiBaseUrl, parsed);
+  return parsed;
+}
+
+/**
+ * Joins the connection's API base and the caller's path by string concatenation (no URL
+ * resolution, so nothing relative can climb out), then parses the result — the one URL parse per
+ * request — and asserts it stays on the base's origin and under its path: defence in depth behind
+ * parseTarget. `extraQuery`: credential parameters (API keys placed in the query).
+ */
+export function buildTarget(
+  apiBaseUrl: string,
+  target: ProxyTarget,
+  extraQuery: ReadonlyArray<readonly [string, string]> = [],
+): UpstreamTarget {
+  const { origin, basePath } = parseBase(apiBaseUrl);
   const path = basePath + target.path + withQuery(target.search, extraQuery);
-  const resolved = new URL(base.origin + path);
-  if (resolved.origin !== base.origin || !resolved.pathname.startsWith(`${basePath}/`)) {
+  const resolved = new URL(origin + path);
+  if (resolved.origin !== origin || !resolved.pathname.startsWith(`${basePath}/`)) {
     throw new AppError('PROXY_PATH_INVALID');
   }
-  return { origin: base.origin, path };
+  return { origin, path };
 }

@@ -1,3 +1,4 @@
+import { isForwardingHeader } from '../header-policy.js';
 import { connectionListed, isHopByHop, isLatchkeyHeader } from '../hop-by-hop.js';
 
 /**
@@ -15,35 +16,60 @@ const NOT_FORWARDED = new Set([
   'expect',
 ]);
 
+/** Decided once per header name (names repeat across requests; the cache is bounded). */
+const dropped = new Map<string, boolean>();
+const MAX_NAMES = 2048;
+
+function isDropped(name: string): boolean {
+  let verdict = dropped.get(name);
+  if (verdict === undefined) {
+    const lower = name.toLowerCase();
+    verdict =
+      lower.startsWith(':') ||
+      NOT_FORWARDED.has(lower) ||
+      isHopByHop(lower) ||
+      isLatchkeyHeader(lower) ||
+      isForwardingHeader(lower);
+    if (dropped.size >= MAX_NAMES) dropped.clear();
+    dropped.set(name, verdict);
+  }
+  return verdict;
+}
+
 /**
  * The app's headers as a flat `[name, value, …]` list (duplicates and order kept), minus
  * hop-by-hop headers (and any the Connection header names), HTTP/2 pseudo-headers, our own
- * `x-latchkey-*`, NOT_FORWARDED and any header the credential sets — plus the credential (a string
- * is an OAuth access token: `Authorization: Bearer …`) and the body's length.
+ * `x-latchkey-*`, client forwarding and method-override headers (header-policy.ts), NOT_FORWARDED
+ * and any header the credential sets — plus the credential (a string is an OAuth access token:
+ * `Authorization: Bearer …`) and the body's length.
  */
 export function forwardHeaders(
   rawHeaders: readonly string[],
   credential: string | ReadonlyArray<readonly [string, string]>,
   contentLength: number | undefined,
 ): string[] {
-  const injected: ReadonlyArray<readonly [string, string]> =
-    typeof credential === 'string' ? [['authorization', `Bearer ${credential}`]] : credential;
-  const replaced = new Set(injected.map(([name]) => name.toLowerCase()));
-  const connectionValues: string[] = [];
+  const bearer = typeof credential === 'string';
+  let listed: Set<string> | undefined;
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    if (rawHeaders[i]!.toLowerCase() === 'connection') connectionValues.push(rawHeaders[i + 1]!);
+    const name = rawHeaders[i]!;
+    if (name.length === 10 && name.toLowerCase() === 'connection') {
+      listed ??= new Set();
+      for (const n of connectionListed([rawHeaders[i + 1]!])) listed.add(n);
+    }
   }
-  const listed = connectionListed(connectionValues);
+  const replaced = bearer ? undefined : new Set(credential.map(([name]) => name.toLowerCase()));
   const out: string[] = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
-    const lower = name.toLowerCase();
-    if (lower.startsWith(':') || NOT_FORWARDED.has(lower) || isHopByHop(lower) || isLatchkeyHeader(lower))
-      continue;
-    if (listed.has(lower) || replaced.has(lower)) continue;
+    if (isDropped(name)) continue;
+    if (listed !== undefined || replaced !== undefined) {
+      const lower = name.toLowerCase();
+      if (listed?.has(lower) || replaced?.has(lower)) continue;
+    }
     out.push(name, rawHeaders[i + 1]!);
   }
-  for (const [name, value] of injected) out.push(name, value);
+  if (bearer) out.push('authorization', `Bearer ${credential}`);
+  else for (const [name, value] of credential) out.push(name, value);
   if (contentLength !== undefined) out.push('content-length', String(contentLength));
   return out;
 }

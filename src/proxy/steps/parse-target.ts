@@ -1,5 +1,6 @@
 import { AppError } from '../../errors/index.js';
 import { hasControlChar } from '../../shared/chars.js';
+import { decodeSegment } from './decode-segment.js';
 
 /** The provider path and query a /proxy request asks for, exactly as the caller wrote them. */
 export interface ProxyTarget {
@@ -12,55 +13,81 @@ export interface ProxyTarget {
 const PREFIX = '/proxy';
 /** Printable ASCII only: no controls, spaces, DEL or raw non-ASCII bytes anywhere in the target. */
 const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
-const PERCENT_BYTE = /%([0-9a-fA-F]{2})/g;
-/** Rounds of percent-decoding a segment gets before the checks (catches `%252e`-style double encoding). */
-const DECODE_ROUNDS = 4;
+/** A percent sign that does not start a `%XX` escape (`%u002e`, `%g1`, a lone `%`). */
+const BAD_ESCAPE = /%(?![0-9a-fA-F]{2})/;
+/** A `%XX` escape left after one decoding: the caller encoded twice (`%252e`). */
+const STILL_ESCAPED = /%[0-9a-fA-F]{2}/;
+/**
+ * Characters some servers, frameworks or normalisers (NFKC, IDNA) turn into `.`, `/` or `\`:
+ * one-dot leader, small and full-width full stops, ideographic and half-width ideographic full
+ * stops, fraction, division and full-width slashes, small and full-width reverse solidus…
+ */
+const LOOK_ALIKES = /[\u2024\uFE52\uFF0E\u3002\uFF61\u2044\u2215\u29F8\uFF0F\uFE68\uFF3C\u29F5\u2216]/;
 
-function invalid(reason: string): AppError {
+export function invalidPath(reason: string): AppError {
   return new AppError('PROXY_PATH_INVALID', `The proxy path is not allowed: ${reason}.`);
 }
 
-/** Tolerant, repeated percent-decoding, for inspection only (the path is forwarded as written). */
-function decodeForCheck(segment: string): string {
-  let current = segment;
-  for (let i = 0; i < DECODE_ROUNDS; i++) {
-    const next = current.replace(PERCENT_BYTE, (_m, hex: string) =>
-      String.fromCharCode(Number.parseInt(hex, 16)),
-    );
-    if (next === current) break;
-    current = next;
-  }
-  return current;
-}
-
+/** Each segment is decoded exactly once (strict UTF-8) and checked; what is forwarded is the raw text. */
 function checkSegment(raw: string): void {
-  const decoded = decodeForCheck(raw);
+  if (BAD_ESCAPE.test(raw)) throw invalidPath('only %XX escapes are allowed (no %u escapes)');
+  const decoded = decodeSegment(raw);
+  if (decoded === undefined) throw invalidPath('escapes must encode valid UTF-8 (no overlong forms)');
+  if (STILL_ESCAPED.test(decoded)) throw invalidPath('double percent-encoding is not allowed');
+  if (LOOK_ALIKES.test(decoded))
+    throw invalidPath('characters that look like dots or slashes are not allowed');
   // `..;x` is a dot segment to some servers (path parameters), so compare before any `;`.
   const bare = decoded.split(';', 1)[0];
-  if (bare === '.' || bare === '..') throw invalid('dot segments are not allowed');
-  if (decoded.includes('/')) throw invalid('encoded slashes are not allowed');
-  if (decoded.includes('\\')) throw invalid('backslashes are not allowed');
-  if (hasControlChar(decoded)) throw invalid('control characters are not allowed');
+  if (bare === '.' || bare === '..') throw invalidPath('dot segments are not allowed');
+  if (decoded.includes('/')) throw invalidPath('encoded slashes are not allowed');
+  if (decoded.includes('\\')) throw invalidPath('backslashes are not allowed');
+  if (hasControlChar(decoded) || /[\u0080-\u009f]/.test(decoded)) {
+    throw invalidPath('control characters are not allowed');
+  }
+  // Anything NFKC folds into a dot, slash or backslash is a look-alike too.
+  if (countSpecial(decoded.normalize('NFKC')) !== countSpecial(decoded)) {
+    throw invalidPath('characters that look like dots or slashes are not allowed');
+  }
+}
+
+/** How many `.`, `/` and `\\` a string holds. */
+function countSpecial(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x2e || c === 0x2f || c === 0x5c) n++;
+  }
+  return n;
 }
 
 /**
  * Takes the provider path from the RAW request target (never a normalised one) and rejects
  * anything that could leave the provider's origin or its API base path, or smuggle bytes:
  * absolute-form targets, `//` at the start, backslashes, encoded slashes, dot segments (raw or
- * encoded, any case, repeated encoding), control characters (raw or encoded) and fragments.
- * Runs before any lookup or upstream call.
+ * encoded, any case), control characters (raw or encoded), fragments, `%u` and malformed escapes,
+ * invalid or overlong UTF-8, double encoding, and dot or slash look-alikes. Each segment is
+ * decoded once for these checks; the path is forwarded as written. Runs before any lookup or
+ * upstream call.
  */
 export function parseTarget(rawUrl: string | undefined): ProxyTarget {
   const url = rawUrl ?? '';
-  if (!url.startsWith(`${PREFIX}/`)) throw invalid('the request target must start with /proxy/');
+  if (!url.startsWith(`${PREFIX}/`)) throw invalidPath('the request target must start with /proxy/');
   const rest = url.slice(PREFIX.length);
-  if (!PRINTABLE_ASCII.test(rest)) throw invalid('only printable ASCII is allowed; percent-encode the rest');
-  if (rest.includes('#')) throw invalid('fragments are not allowed');
-  if (rest.includes('\\')) throw invalid('backslashes are not allowed');
+  if (!PRINTABLE_ASCII.test(rest))
+    throw invalidPath('only printable ASCII is allowed; percent-encode the rest');
+  if (rest.includes('#')) throw invalidPath('fragments are not allowed');
+  if (rest.includes('\\')) throw invalidPath('backslashes are not allowed');
   const q = rest.indexOf('?');
   const path = q === -1 ? rest : rest.slice(0, q);
   const search = q === -1 ? '' : rest.slice(q);
-  if (path.startsWith('//')) throw invalid('the path must not start with //');
-  for (const segment of path.slice(1).split('/')) checkSegment(segment);
+  if (path.startsWith('//')) throw invalidPath('the path must not start with //');
+  if (path.includes('%')) {
+    for (const segment of path.slice(1).split('/')) checkSegment(segment);
+  } else {
+    for (const segment of path.slice(1).split('/')) {
+      const bare = segment.split(';', 1)[0];
+      if (bare === '.' || bare === '..') throw invalidPath('dot segments are not allowed');
+    }
+  }
   return { path, search };
 }

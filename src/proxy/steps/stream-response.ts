@@ -1,32 +1,36 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import { pipeline } from 'node:stream/promises';
-import type { Dispatcher } from 'undici';
-import type { HttpResponse } from '../../http/types.js';
+import { DROPPED_RESPONSE_HEADERS, PROXIED_RESPONSE_HEADERS } from '../header-policy.js';
 import { connectionListed, isHopByHop, isLatchkeyHeader } from '../hop-by-hop.js';
 
-/**
- * The provider's headers, minus hop-by-hop ones (and any its Connection header names). Its
- * `x-latchkey-*` headers are dropped too, so `x-latchkey-error` always means Latchkey itself.
- */
-export function responseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const connection = headers.connection;
-  const listed = connectionListed(connection === undefined ? [] : [connection].flat());
-  const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    const lower = name.toLowerCase();
-    if (isHopByHop(lower) || listed.has(lower) || isLatchkeyHeader(lower)) continue;
-    out[lower] = value;
+/** Decided once per header name (names repeat across responses; the cache is bounded). */
+const dropped = new Map<string, boolean>();
+const MAX_NAMES = 2048;
+
+function isDropped(lower: string): boolean {
+  let verdict = dropped.get(lower);
+  if (verdict === undefined) {
+    verdict = isHopByHop(lower) || isLatchkeyHeader(lower) || DROPPED_RESPONSE_HEADERS.has(lower);
+    if (dropped.size >= MAX_NAMES) dropped.clear();
+    dropped.set(lower, verdict);
   }
-  return out;
+  return verdict;
 }
 
 /**
- * Sends the provider's status and headers, then streams its body unchanged with backpressure
- * (nothing is buffered). If either side fails mid-stream both are destroyed: the caller sees a
- * cut response rather than a wrong one, and a caller that hangs up aborts the upstream request.
+ * The provider's headers, minus hop-by-hop ones (and any its Connection header names), its
+ * cookies and its own CSP / nosniff (replaced by ours, header-policy.ts). Its `x-latchkey-*`
+ * headers are dropped too, so `x-latchkey-error` always means Latchkey itself. Names are
+ * lower-case on input (undici and node:http both deliver them so).
  */
-export async function streamResponse(res: HttpResponse, upstream: Dispatcher.ResponseData): Promise<void> {
-  res.writeHead(upstream.statusCode, responseHeaders(upstream.headers));
-  await pipeline(upstream.body, res);
+export function responseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const connection = headers.connection;
+  const listed = connection === undefined ? undefined : connectionListed([connection].flat());
+  const out: OutgoingHttpHeaders = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || isDropped(name) || listed?.has(name)) continue;
+    out[name] = value;
+  }
+  Object.assign(out, PROXIED_RESPONSE_HEADERS);
+  return out;
 }

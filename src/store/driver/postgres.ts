@@ -17,6 +17,8 @@ export interface OpenedPostgres {
   clientConfig: pg.ClientConfig;
   /** "PostgreSQL at host:port", for messages; never the password. */
   where: string;
+  /** Backend process ids of this pool's live connections (their change notifications are our own). */
+  ownBackends: ReadonlySet<number>;
 }
 
 /** BIGINT (oid 20) holds millisecond timestamps; they fit a JS number exactly. */
@@ -55,7 +57,15 @@ export function openPostgres(url: string, opts: PostgresOptions): OpenedPostgres
     },
   };
   const pool = new pg.Pool({ ...clientConfig, max: opts.poolSize });
+  const ownBackends = new Set<number>();
+  const pidOf = (client: pg.PoolClient) => (client as unknown as { processID?: number }).processID;
+  pool.on('remove', (client) => {
+    const pid = pidOf(client);
+    if (pid !== undefined) ownBackends.delete(pid);
+  });
   pool.on('connect', (client) => {
+    const pid = pidOf(client);
+    if (pid !== undefined) ownBackends.add(pid);
     client.on('error', (err) => {
       opts.log?.debug({ cause: describeDatabaseError(toStoreError(err, ctx)) }, 'database connection failed');
     });
@@ -68,7 +78,7 @@ export function openPostgres(url: string, opts: PostgresOptions): OpenedPostgres
   const dialect = new GuardedDialect(new PostgresDialect({ pool: discardingBroken(pool) }), {
     translate: (err) => toStoreError(err, ctx),
   });
-  return { dialect, clientConfig, where };
+  return { dialect, clientConfig, where, ownBackends };
 }
 
 /** "PostgreSQL at host:port" from a connection URL (no user, no password). */

@@ -15,6 +15,8 @@ export interface SqliteOptions {
 export interface OpenedSqlite {
   dialect: GuardedDialect;
   file: string;
+  /** `PRAGMA data_version`: changes whenever another connection (process) commits. Synchronous, ~1 µs. */
+  dataVersion(): number;
 }
 
 /** First retry after this many ms, doubling up to BUSY_MAX_DELAY_MS between attempts. */
@@ -50,7 +52,8 @@ export function openSqlite(url: string, opts: SqliteOptions): OpenedSqlite {
     runStatement: (run) => retryWhileBusy(run, inTransaction, opts.statementTimeoutMs, ctx),
     beginSql: 'begin immediate',
   });
-  return { dialect, file };
+  const version = database.prepare('PRAGMA data_version').pluck();
+  return { dialect, file, dataVersion: () => (database.open ? (version.get() as number) : -1) };
 }
 
 function openFile(file: string): SQLite.Database {

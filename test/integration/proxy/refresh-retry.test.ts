@@ -62,16 +62,38 @@ describe('provider 401', () => {
     expect(refresher.rejected).toEqual([]);
   });
 
-  it('passes the 401 through when the refresher has no newer token, and reports a dead grant', async () => {
+  it('passes the 401 through when the refresher has no newer token, and when the refresh fails', async () => {
     fx.behave = rejectOldToken;
     refresher.mode = 'same';
     const same = await call({ path: '/proxy/v0/x' });
     expect([same.status, same.body.toString()]).toEqual([401, '{"error":"AUTHENTICATION_REQUIRED"}']);
     expect(fx.seen).toHaveLength(1);
 
+    // The provider's own 401 (status, headers, body) — not a 502 nor Latchkey's refusal.
     refresher.mode = 'fail';
     const dead = await call({ path: '/proxy/v0/x' });
-    expect(dead.status).toBe(400);
-    expect(dead.headers['x-latchkey-error']).toBe('REAUTHORIZATION_REQUIRED');
+    expect([dead.status, dead.body.toString()]).toEqual([401, '{"error":"AUTHENTICATION_REQUIRED"}']);
+    expect(dead.headers['content-type']).toBe('application/json');
+    expect(dead.headers['x-latchkey-error']).toBeUndefined();
+    expect(refresher.rejected).toEqual([TOKEN_1, TOKEN_1]);
+    expect(fx.seen).toHaveLength(2);
+  });
+
+  it('refreshes on a 401 at most once per account per interval; within it the 401 passes as is', async () => {
+    fx.behave = (_req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end('{"error":"AUTHENTICATION_REQUIRED"}');
+    };
+    refresher.mode = 'same';
+    for (let i = 0; i < 5; i++) {
+      const reply = await call({ path: '/proxy/v0/x', port: fx.throttledGw });
+      expect([reply.status, reply.body.toString()]).toEqual([401, '{"error":"AUTHENTICATION_REQUIRED"}']);
+      expect(reply.headers['x-latchkey-error']).toBeUndefined();
+    }
+    // Five provider 401s, one refresh attempt; another account has its own allowance.
+    expect(fx.seen).toHaveLength(5);
+    expect(refresher.rejected).toEqual([TOKEN_1]);
+    await call({ path: '/proxy/v0/x', port: fx.throttledGw, headers: { connection_name: 'based' } });
+    expect(refresher.rejected).toEqual([TOKEN_1, TOKEN_1]);
   });
 });

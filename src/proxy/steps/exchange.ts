@@ -1,0 +1,131 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { AppError } from '../../errors/index.js';
+import type { HttpResponse } from '../../http/types.js';
+import type { ClientLink } from './client-abort.js';
+import { responseHeaders } from './stream-response.js';
+import { translateUpstreamError } from './upstream-errors.js';
+
+/** A 401 that may be retried is held back up to this size; a bigger one is passed on as it comes. */
+export const HELD_401_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * One provider request whose answer streams straight into the client's response (undici
+ * `dispatch()` with a handler; no Readable in between): status and headers are written when they
+ * arrive, each chunk is written as it comes, and when the client's socket is full the upstream is
+ * paused until it drains (backpressure end to end, constant memory for any size). A 401 that the
+ * caller may retry (`holdBack401`) is held in memory instead — up to HELD_401_LIMIT_BYTES — so it
+ * can be dropped or passed on once the retry is decided.
+ *
+ * `started` resolves when the caller can decide: the answer is streaming (`final`), or a held 401
+ * is complete; it rejects (AppError) if the provider failed before anything was written.
+ * `done` resolves when the exchange is over, whatever happened.
+ */
+export class UpstreamExchange implements Dispatcher.DispatchHandler {
+  statusCode = 0;
+  /** True once the status and headers went to the client: the answer can no longer be retried. */
+  final = false;
+  readonly started: Promise<UpstreamExchange>;
+  readonly done: Promise<void>;
+  private held: { headers: IncomingHttpHeaders; chunks: Buffer[]; size: number } | undefined;
+  private settleStart!: (value: UpstreamExchange | AppError) => void;
+  private finish!: () => void;
+  private readonly drained: () => void;
+  private controller: Dispatcher.DispatchController | undefined;
+  /** `res.write` of either response type (HTTP/1.1 and HTTP/2 differ only in their overloads). */
+  private readonly out: { write(chunk: Buffer): boolean };
+
+  constructor(
+    private readonly res: HttpResponse,
+    private readonly client: ClientLink,
+    private readonly holdBack401: boolean,
+  ) {
+    this.started = new Promise((resolve, reject) => {
+      this.settleStart = (v) => (v instanceof UpstreamExchange ? resolve(v) : reject(v));
+    });
+    this.done = new Promise((resolve) => {
+      this.finish = resolve;
+    });
+    this.drained = () => this.controller?.resume();
+    this.out = res as unknown as { write(chunk: Buffer): boolean };
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    this.client.attach(controller);
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.statusCode = statusCode;
+    if (statusCode === 401 && this.holdBack401) {
+      this.held = { headers, chunks: [], size: 0 };
+      return;
+    }
+    this.writeHead(headers);
+    this.settleStart(this);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    const held = this.held;
+    if (held !== undefined && !this.final) {
+      held.chunks.push(chunk);
+      held.size += chunk.length;
+      if (held.size > HELD_401_LIMIT_BYTES) {
+        this.flushHeld();
+        this.settleStart(this);
+      }
+      return;
+    }
+    if (!this.out.write(chunk)) {
+      controller.pause();
+      this.res.once('drain', this.drained);
+    }
+  }
+
+  onResponseEnd(): void {
+    this.client.attach(undefined);
+    if (this.held !== undefined && !this.final) {
+      this.settleStart(this);
+      return;
+    }
+    this.res.end();
+    this.finish();
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    this.client.attach(undefined);
+    this.held = undefined;
+    if (!this.final) this.settleStart(translateUpstreamError(err));
+    // Mid-body: the client sees a cut response rather than a wrong one.
+    else if (!this.res.writableEnded) this.res.destroy();
+    this.finish();
+  }
+
+  /** Sends a held (complete) answer to the client as the provider gave it. */
+  passOn(): Promise<void> {
+    if (this.held !== undefined && !this.final) {
+      this.flushHeld();
+      this.res.end();
+      this.finish();
+    }
+    return this.done;
+  }
+
+  /** Forgets a held answer (it will not be sent). */
+  drop(): void {
+    this.held = undefined;
+    this.finish();
+  }
+
+  private writeHead(headers: IncomingHttpHeaders): void {
+    this.final = true;
+    this.res.writeHead(this.statusCode, responseHeaders(headers));
+  }
+
+  private flushHeld(): void {
+    const held = this.held!;
+    this.held = undefined;
+    this.writeHead(held.headers);
+    for (const chunk of held.chunks) this.out.write(chunk);
+  }
+}
