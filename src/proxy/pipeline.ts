@@ -90,6 +90,16 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       holdBack401: route.oauth && body.replayable,
     };
 
+    // Before sending: the answer streams straight into the response, which may close before `send` returns.
+    const note = {
+      caller: principal.clientId,
+      connectionId: connection.id,
+      connectedAccountId: account.id,
+      identifier: account.identifier,
+      retried: false,
+    };
+    noteProxyCall(req, note);
+
     // OAuth: one retry with a renewed token on a provider 401; a static credential is sent once.
     let answer: UpstreamExchange;
     let fresh = ready;
@@ -121,13 +131,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
         'proxying provider response',
       );
     }
-    noteProxyCall(req, {
-      caller: principal.clientId,
-      connectionId: connection.id,
-      connectedAccountId: account.id,
-      identifier: account.identifier,
-      retried,
-    });
+    note.retried = retried;
     await answer.passOn();
   }
 

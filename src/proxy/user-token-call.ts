@@ -59,10 +59,12 @@ export async function callWithUserToken<R extends UpstreamAnswer = Dispatcher.Re
   const response = await send(tokenUsed);
   const passOn = { account: fresh, response, retried: false };
   if (response.statusCode !== 401 || !opts.replayable || response.final) return passOn;
-  if (opts.throttle && !opts.throttle.take(fresh.id)) return passOn;
+  const renew = () => refresher.ensureFresh(fresh, connection, { rejectedAccessToken: tokenUsed });
+  const renewal = opts.throttle ? opts.throttle.renew(fresh.id, tokenUsed, renew) : renew();
+  if (renewal === undefined) return passOn;
   let renewed: ConnectedAccount;
   try {
-    renewed = await refresher.ensureFresh(fresh, connection, { rejectedAccessToken: tokenUsed });
+    renewed = await renewal;
   } catch (err) {
     if (opts.throttle) return passOn;
     await drop(response);
