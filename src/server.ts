@@ -113,8 +113,11 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
   );
   // One outbound pool to the providers, shared by /proxy and tools.
   const upstream = createUpstreamPool(config);
+  // One pacer for /proxy and the tools: a provider's limit (Airtable: per base) counts both.
+  const pacer = createProviderPacer(store, config.rateLimitMaxWaitMs);
   const proxy = createProxyHandler({
     authenticate,
+    pacer,
     // The proxy's own lookup keeps decrypted accounts in memory (src/accounts/lookup-cache.ts).
     lookup: createAccountLookup(store, { cacheSize: config.accountCacheSize }),
     refresher,
@@ -137,7 +140,7 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
     dispatcher: upstream,
     timeoutMs: config.proxyTimeoutMs,
     retentionMs: config.toolLogRetentionMs,
-    pacer: createProviderPacer(store, config.rateLimitMaxWaitMs),
+    pacer,
     log,
   });
   const tools = { store, lookup, executor };

@@ -93,6 +93,8 @@ export const airtable: ProviderDefinition = {
   docsUrl: 'https://airtable.com/developers/web/api/oauth-reference',
   checkCall: { method: 'GET', path: '/v0/meta/whoami' },
   rateLimits: [{ limit: 5, windowSec: 1, per: 'base', note: 'across all tokens; a 429 means waiting 30 s' }],
+  // 4/s leaves room under the 5/s per base (same lane and rate as the Airtable tools).
+  pacing: { perSecond: 4, keySegment: '^app[A-Za-z0-9]{14}$' },
   setup: {
     registerAt: 'https://airtable.com/create/oauth',
     steps: [

@@ -65,6 +65,19 @@ export const providerDefinitionSchema = z.object({
   revokeUrl: templateUrl.optional(),
   revokeStyle: z.enum(['rfc7009', 'bearer', 'manual']).optional(),
   tokenPlacement: z.object({ header: z.string().regex(/^[A-Za-z0-9-]+$/), prefix: z.string() }).optional(),
+  pacing: z
+    .object({
+      perSecond: z.number().positive().max(1000),
+      keySegment: z.string().refine((r) => {
+        try {
+          new RegExp(r);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be a valid regular expression'),
+    })
+    .optional(),
   rateLimits: z
     .array(
       z.object({

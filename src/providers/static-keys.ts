@@ -96,4 +96,5 @@ export const airtablePat: ProviderDefinition = {
     { limit: 5, windowSec: 1, per: 'base', note: 'across all tokens; a 429 means waiting 30 s' },
     { limit: 50, windowSec: 1, per: 'user', note: 'all traffic of one user’s personal access tokens' },
   ],
+  pacing: { perSecond: 4, keySegment: '^app[A-Za-z0-9]{14}$' },
 };

@@ -91,6 +91,12 @@ export interface ProviderQuirks {
 }
 
 /** A rate limit as the provider documents it (shown to operators; not enforced by Latchkey). */
+export interface ProxyPacing {
+  perSecond: number;
+  /** A regular expression a whole path segment must match to be the pacing key. */
+  keySegment: string;
+}
+
 export interface RateLimit {
   limit: number;
   windowSec: number;
@@ -151,6 +157,12 @@ export interface ProviderDefinition {
   /** Where the access token goes on API calls (default `Authorization: Bearer`). */
   tokenPlacement?: TokenPlacement;
   rateLimits?: RateLimit[];
+  /**
+   * Requests Latchkey itself paces (/proxy and tools alike, shared by replicas on PostgreSQL):
+   * at most `perSecond` per value of the first path segment matching `keySegment` (Airtable: a
+   * base id, `/v0/{baseId}/…` and `/v0/meta/bases/{baseId}/…`). Requests without one go at once.
+   */
+  pacing?: ProxyPacing;
   checkCall?: CheckCall;
   quirks?: ProviderQuirks;
   /** Operator setup: where to register the app and what to enter (docs and `providers show`). */

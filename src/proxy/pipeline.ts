@@ -3,6 +3,7 @@ import { toAppError } from '../errors/index.js';
 import { sendAppError } from '../http/respond.js';
 import type { HttpRequest, HttpResponse } from '../http/types.js';
 import { noteProxyCall } from '../observe/proxy-log.js';
+import type { Pacer } from '../pacing/index.js';
 import { resolveApiBaseUrl } from '../providers/index.js';
 import { PROXY_METHODS } from './header-policy.js';
 import { createLastUsedRecorder } from './last-used.js';
@@ -13,7 +14,7 @@ import { ClientLink } from './steps/client-abort.js';
 import type { UpstreamExchange } from './steps/exchange.js';
 import { parseTarget } from './steps/parse-target.js';
 import { credentialFor, tokenHeaders } from './steps/provider-auth.js';
-import { routeOf } from './steps/proxy-route.js';
+import { paceKeyOf, routeOf } from './steps/proxy-route.js';
 import { inspectBody, prepareBody } from './steps/request-body.js';
 import { readAccountHeaders, selectAccount } from './steps/select-account.js';
 import { sendUpstream, type UpstreamCall } from './steps/send-upstream.js';
@@ -51,6 +52,18 @@ interface ProxyCallFacts {
  * stream.pipeline() per request (a test keeps them out): a hang-up aborts the upstream through
  * undici's dispatch controller (steps/client-abort.ts).
  */
+/** sendUpstream after waiting for the key's turn; the turn is answered when the provider's answer (or a failure) arrives. */
+function pacedSend(pacer: Pacer, key: string, perSecond: number): typeof sendUpstream {
+  return async (call, credential) => {
+    const answered = await pacer.wait(key, perSecond);
+    try {
+      return await sendUpstream(call, credential);
+    } finally {
+      answered();
+    }
+  };
+}
+
 export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
   const { config, log } = deps;
   const dispatcher = deps.dispatcher ?? createUpstreamPool(config);
@@ -101,22 +114,24 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     noteProxyCall(req, note);
 
     // OAuth: one retry with a renewed token on a provider 401; a static credential is sent once.
+    // A provider that declares pacing (Airtable: per base) gets each send in its turn.
+    const paceKey = deps.pacer ? paceKeyOf(route, target.path) : undefined;
+    const send =
+      paceKey === undefined ? sendUpstream : pacedSend(deps.pacer!, paceKey, route.pacing!.perSecond);
     let answer: UpstreamExchange;
     let fresh = ready;
     let retried = false;
-    if (!route.oauth) answer = await sendUpstream(call, credential.headers);
+    if (!route.oauth) answer = await send(call, credential.headers);
     else {
       // Most providers take `Authorization: Bearer` (sent from the string); others say where it goes.
       const placed = route.provider.tokenPlacement
         ? (t: string) => tokenHeaders(route.provider, t)
         : (t: string) => t;
-      const done = await callWithUserToken(
-        deps.refresher,
-        ready,
-        connection,
-        (t) => sendUpstream(call, placed(t)),
-        { replayable: body.replayable, throttle, discard: (a) => a.drop() },
-      );
+      const done = await callWithUserToken(deps.refresher, ready, connection, (t) => send(call, placed(t)), {
+        replayable: body.replayable,
+        throttle,
+        discard: (a) => a.drop(),
+      });
       answer = done.response;
       fresh = done.account;
       retried = done.retried;

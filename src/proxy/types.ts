@@ -5,6 +5,7 @@ import type { Principal } from '../api/auth/token-issuer.js';
 import type { Config } from '../config/config.js';
 import type { RouteHandler } from '../http/types.js';
 import type { Logger } from '../log/logger.js';
+import type { Pacer } from '../pacing/index.js';
 import type { Store } from '../store/index.js';
 
 /** What the /proxy pipeline needs from the rest of Latchkey. */
@@ -16,6 +17,8 @@ export interface ProxyDeps {
   store: Pick<Store, 'accounts'>;
   config: Pick<Config, 'proxyTimeoutMs' | 'proxyMaxBodyBytes' | 'proxyReauthIntervalMs'>;
   log: Logger;
+  /** Paces requests of providers that declare `pacing` (shared with the tools); none = unpaced. */
+  pacer?: Pacer;
   /** Outbound dispatcher; by default the proxy's own keep-alive pool (closed by `close()`). */
   dispatcher?: Dispatcher;
 }

@@ -9,6 +9,17 @@ export interface ProxyRoute {
   apiBaseUrl: string;
   /** False for static credentials (API keys): sent once, never refreshed on a 401. */
   oauth: boolean;
+  /** The provider's pacing: which path segment is the key, how many per second. */
+  pacing: { keySegment: RegExp; perSecond: number } | undefined;
+}
+
+/** The pacing lane of a request: `<provider>:<segment>` (the tools use the same lanes), if any. */
+export function paceKeyOf(route: ProxyRoute, path: string): string | undefined {
+  if (!route.pacing) return undefined;
+  for (const segment of path.split('/')) {
+    if (route.pacing.keySegment.test(segment)) return `${route.provider.key}:${segment}`;
+  }
+  return undefined;
 }
 
 const routes = new WeakMap<Connection, ProxyRoute>();
@@ -22,6 +33,9 @@ export function routeOf(connection: Connection): ProxyRoute {
       provider,
       apiBaseUrl: resolveEndpoints(connection, provider).apiBaseUrl,
       oauth: !staticAuthOf(provider),
+      pacing: provider.pacing
+        ? { keySegment: new RegExp(provider.pacing.keySegment), perSecond: provider.pacing.perSecond }
+        : undefined,
     };
     routes.set(connection, route);
   }
