@@ -60,8 +60,11 @@ export async function callWithUserToken<R extends UpstreamAnswer = Dispatcher.Re
   const passOn = { account: fresh, response, retried: false };
   if (response.statusCode !== 401 || !opts.replayable || response.final) return passOn;
   const renew = () => refresher.ensureFresh(fresh, connection, { rejectedAccessToken: tokenUsed });
-  const renewal = opts.throttle ? opts.throttle.renew(fresh.id, tokenUsed, renew) : renew();
-  if (renewal === undefined) return passOn;
+  // Past the throttle's allowance no refresh runs, but the token may still have been rotated by
+  // another process (its cache was stale): then the stored one is used, which costs the provider nothing.
+  const renewal =
+    (opts.throttle ? opts.throttle.renew(fresh.id, tokenUsed, renew) : renew()) ??
+    refresher.ensureFresh(fresh, connection, { rejectedAccessToken: tokenUsed, readOnly: true });
   let renewed: ConnectedAccount;
   try {
     renewed = await renewal;

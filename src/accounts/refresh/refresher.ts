@@ -14,6 +14,11 @@ import type { RefreshListener } from './settled.js';
 export interface RefreshOptions {
   /** Refresh even if the token looks fresh (the provider answered 401 to this access token). */
   rejectedAccessToken?: string;
+  /**
+   * With `rejectedAccessToken`: never refresh, only read the stored account — it carries a newer
+   * token when another process rotated the rejected one away (the caller may not rotate now).
+   */
+  readOnly?: boolean;
 }
 
 const POLL_MS = 50;
@@ -169,6 +174,10 @@ export function createTokenRefresher(deps: {
       if (a.status !== 'ACTIVE') throw statusError(a);
       if (opts.rejectedAccessToken !== undefined) {
         if (a.accessToken !== opts.rejectedAccessToken) return a;
+        if (opts.readOnly) {
+          const stored = await deps.store.accounts.getById(a.id);
+          return stored?.status === 'ACTIVE' && stored.version > a.version ? stored : a;
+        }
         return waitFor(start(a, connection, { kind: 'rejected', token: opts.rejectedAccessToken }), a);
       }
       const now = Date.now();
