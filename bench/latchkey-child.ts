@@ -50,6 +50,8 @@ const handlers = {
       LATCHKEY_HOST: '127.0.0.1',
       LATCHKEY_PORT: '0',
       LATCHKEY_LOG_LEVEL: 'silent',
+      // The bench measures the proxy hop, not Airtable's 5 requests/s per base (which Latchkey keeps).
+      LATCHKEY_PROVIDER_PACING: 'off',
       ...arg.env,
     });
     const t0 = performance.now();

@@ -32,7 +32,7 @@ import { createMcpRoutes } from './mcp/routes.js';
 import { createMcpTokens } from './mcp/tokens.js';
 import { createTokenClient } from './oauth/index.js';
 import { createProxyLog } from './observe/proxy-log.js';
-import { createProviderPacer } from './pacing/index.js';
+import { createProviderPacer, UNPACED } from './pacing/index.js';
 import { createProxyHandler } from './proxy/pipeline.js';
 import { createUpstreamPool } from './proxy/upstream-pool.js';
 import type { Store } from './store/index.js';
@@ -114,7 +114,7 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
   // One outbound pool to the providers, shared by /proxy and tools.
   const upstream = createUpstreamPool(config);
   // One pacer for /proxy and the tools: a provider's limit (Airtable: per base) counts both.
-  const pacer = createProviderPacer(store, config.rateLimitMaxWaitMs);
+  const pacer = config.providerPacing ? createProviderPacer(store, config.rateLimitMaxWaitMs) : undefined;
   const proxy = createProxyHandler({
     authenticate,
     pacer,
@@ -140,7 +140,7 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
     dispatcher: upstream,
     timeoutMs: config.proxyTimeoutMs,
     retentionMs: config.toolLogRetentionMs,
-    pacer,
+    pacer: pacer ?? UNPACED,
     log,
   });
   const tools = { store, lookup, executor };

@@ -54,6 +54,8 @@ export interface Config {
   readonly toolLogRetentionMs: number;
   /** Longest a request waits for its turn under a provider rate limit before PROVIDER_RATE_LIMITED. */
   readonly rateLimitMaxWaitMs: number;
+  /** False: Latchkey does not pace providers itself (a plan with higher limits, a local mock, the bench). */
+  readonly providerPacing: boolean;
   readonly dashboard: DashboardConfig;
 }
 
@@ -260,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     }),
     toolLogRetentionMs: ms(e.LATCHKEY_TOOL_LOG_RETENTION),
     rateLimitMaxWaitMs: ms(e.LATCHKEY_RATE_LIMIT_MAX_WAIT),
+    providerPacing: e.LATCHKEY_PROVIDER_PACING === 'on',
     dashboard: Object.freeze({
       proxyLog: e.LATCHKEY_PROXY_LOG === 'on',
       proxyLogRetentionMs: ms(e.LATCHKEY_PROXY_LOG_RETENTION),

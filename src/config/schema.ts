@@ -79,6 +79,7 @@ export const envSchema = z
     LATCHKEY_H2_MAX_STREAMS: count(100),
     LATCHKEY_TOOL_LOG_RETENTION: seconds(30 * 86400),
     LATCHKEY_RATE_LIMIT_MAX_WAIT: duration(30),
+    LATCHKEY_PROVIDER_PACING: z.enum(['on', 'off']).default('on'),
     LATCHKEY_USER_VERIFICATION: z.enum(['optional', 'required']).default('optional'),
     LATCHKEY_USER_VERIFY_TTL: seconds(600),
     LATCHKEY_WEBHOOKS: z.enum(['on', 'off']).default('on'),

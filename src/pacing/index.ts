@@ -11,6 +11,9 @@ export { createPacer } from './local-pacer.js';
  * process's own. Either way a request whose turn is more than `maxWaitMs` away is refused with
  * PROVIDER_RATE_LIMITED and a Retry-After instead of queueing without bound.
  */
+/** A pacer that lets every request go at once (`LATCHKEY_PROVIDER_PACING=off`). */
+export const UNPACED: Pacer = { wait: async () => () => undefined };
+
 export function createProviderPacer(store: Pick<Store, 'dialect' | 'rateGates'>, maxWaitMs: number): Pacer {
   const local = createPacer({ maxWaitMs });
   return store.dialect === 'postgres'

@@ -64,3 +64,21 @@ describe('/proxy pacing with a short wait bound', () => {
     expect(after.apiCalls - before.apiCalls).toBe(20 - refused.length);
   }, 60_000);
 });
+
+describe('/proxy with LATCHKEY_PROVIDER_PACING=off', () => {
+  let w: ProxyWorld;
+
+  beforeAll(async () => {
+    w = await startProxyWorld({ LATCHKEY_REFRESHER: 'off', LATCHKEY_PROVIDER_PACING: 'off' });
+    await w.authorize('user-1');
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  it('sends at once: a burst on one base goes past Airtable’s limit (the operator chose so)', async () => {
+    const limited = w.emulator.stats().rateLimited;
+    await Promise.all(Array.from({ length: 12 }, () => w.proxy(TASKS)));
+    expect(w.emulator.stats().rateLimited - limited).toBeGreaterThan(0);
+  }, 60_000);
+});
