@@ -28,6 +28,16 @@ const FORGET_AFTER_MS = 60_000;
  * process only: other replicas, /proxy calls and other clients of the same provider account are
  * not seen (docs/tools.md).
  */
+/** PROVIDER_RATE_LIMITED for a turn `excessMs` beyond the wait bound (Retry-After: at least 1 s). */
+export function rateLimited(excessMs: number): AppError {
+  const retryAfterSec = Math.max(1, Math.ceil(excessMs / 1000));
+  return new AppError(
+    'PROVIDER_RATE_LIMITED',
+    `Too many requests queued for this provider resource; retry in ${retryAfterSec} s.`,
+    { retryAfterSec },
+  );
+}
+
 export function createPacer(opts: { now?: () => number; maxWaitMs?: number } = {}): Pacer {
   const now = opts.now ?? Date.now;
   const maxWaitMs = opts.maxWaitMs ?? Number.POSITIVE_INFINITY;
@@ -54,12 +64,7 @@ export function createPacer(opts: { now?: () => number; maxWaitMs?: number } = {
       // A queue longer than the bound is refused at once rather than waited through.
       const queuedMs = lane.waiting * (1000 / perSecond);
       if (queuedMs > maxWaitMs) {
-        const retryAfterSec = Math.max(1, Math.ceil((queuedMs - maxWaitMs) / 1000));
-        throw new AppError(
-          'PROVIDER_RATE_LIMITED',
-          `Too many requests queued for this provider resource; retry in ${retryAfterSec} s.`,
-          { retryAfterSec },
-        );
+        throw rateLimited(queuedMs - maxWaitMs);
       }
       const previous = lane.tail;
       let release = () => {};

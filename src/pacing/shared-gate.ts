@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppError } from '../errors/index.js';
 import type { RateGateRepo } from '../store/rate-gates.js';
-import type { Answered, Pacer } from './local-pacer.js';
+import { type Answered, type Pacer, rateLimited } from './local-pacer.js';
 
 /**
  * Paces across replicas through the database (store/rate-gates.ts): each request of a key
@@ -17,14 +16,7 @@ export function createSharedPacer(deps: { gates: RateGateRepo; local: Pacer; max
       const answered = await local.wait(key, perSecond, signal);
       try {
         const turn = await gates.reserve(key, 1000 / perSecond, maxWaitMs);
-        if (!turn.ok) {
-          const retryAfterSec = Math.max(1, Math.ceil(turn.retryAfterMs / 1000));
-          throw new AppError(
-            'PROVIDER_RATE_LIMITED',
-            `Too many requests queued for this provider resource; retry in ${retryAfterSec} s.`,
-            { retryAfterSec },
-          );
-        }
+        if (!turn.ok) throw rateLimited(turn.retryAfterMs);
         if (turn.waitMs > 0) await sleep(turn.waitMs, undefined, { signal });
         return answered;
       } catch (err) {

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Db } from './db.js';
 import { newId } from './ids.js';
+import { startedBefore } from './keyset.js';
 import type { ProxyCallsTable } from './schema.js';
 
 /** One `/proxy` call as logged: metadata only, never headers, bodies or query values. */
@@ -81,15 +82,7 @@ export function createProxyCallRepo(db: Db) {
       if (f.connectionId !== undefined) q = q.where('connection_id', '=', f.connectionId);
       if (f.outcome === 'ok') q = q.where('status', '<', 400);
       if (f.outcome === 'error') q = q.where('status', '>=', 400);
-      const after = f.after;
-      if (after) {
-        q = q.where((eb) =>
-          eb.or([
-            eb('started_at', '<', after.startedAt),
-            eb.and([eb('started_at', '=', after.startedAt), eb('id', '<', after.id)]),
-          ]),
-        );
-      }
+      if (f.after) q = q.where(startedBefore(f.after));
       const rows = await q.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
       return rows.map(fromRow);
     },

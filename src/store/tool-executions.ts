@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Db } from './db.js';
 import { newId } from './ids.js';
+import { startedBefore } from './keyset.js';
 import type { ToolExecutionsTable } from './schema.js';
 
 /** How a tool execution ended. */
@@ -84,15 +85,7 @@ export function createToolExecutionRepo(db: Db) {
       if (f.identifier !== undefined) q = q.where('identifier', '=', f.identifier);
       if (f.connectedAccountId !== undefined) q = q.where('connected_account_id', '=', f.connectedAccountId);
       if (f.toolName !== undefined) q = q.where('tool_name', '=', f.toolName);
-      const after = f.after;
-      if (after) {
-        q = q.where((eb) =>
-          eb.or([
-            eb('started_at', '<', after.startedAt),
-            eb.and([eb('started_at', '=', after.startedAt), eb('id', '<', after.id)]),
-          ]),
-        );
-      }
+      if (f.after) q = q.where(startedBefore(f.after));
       const rows = await q.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
       return rows.map(fromRow);
     },

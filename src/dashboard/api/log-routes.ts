@@ -12,6 +12,23 @@ function page<T>(rows: T[], limit: number, key: (r: T) => [number, string]) {
   return { items, next: rows.length > limit && last ? encodeCursor(...key(last)) : null };
 }
 
+/** A page of proxy calls or tool executions, newest first, with ISO times and connection names. */
+function startedPage<T extends { startedAt: number; id: string; connectionId: string | null }>(
+  rows: T[],
+  limit: number,
+  connections: Map<string, string>,
+) {
+  const { items, next } = page(rows, limit, (r) => [r.startedAt, r.id]);
+  return {
+    items: items.map((r) => ({
+      ...r,
+      startedAt: iso(r.startedAt),
+      connection: r.connectionId ? (connections.get(r.connectionId) ?? r.connectionId) : null,
+    })),
+    next,
+  };
+}
+
 /** Logs: proxy calls, tool executions and account events, filtered and paged; retention settings. */
 export function registerLogRoutes(
   api: DashboardApi,
@@ -41,16 +58,7 @@ export function registerLogRoutes(
       after: after && { startedAt: after.t, id: after.id },
       limit: limit + 1,
     });
-    const connections = await names();
-    const { items, next } = page(rows, limit, (r) => [r.startedAt, r.id]);
-    return {
-      items: items.map((r) => ({
-        ...r,
-        startedAt: iso(r.startedAt),
-        connection: r.connectionId ? (connections.get(r.connectionId) ?? r.connectionId) : null,
-      })),
-      next,
-    };
+    return startedPage(rows, limit, await names());
   });
 
   api.get('/logs/tools', async ({ query }) => {
@@ -63,16 +71,7 @@ export function registerLogRoutes(
       after: after && { startedAt: after.t, id: after.id },
       limit: limit + 1,
     });
-    const connections = await names();
-    const { items, next } = page(rows, limit, (r) => [r.startedAt, r.id]);
-    return {
-      items: items.map((r) => ({
-        ...r,
-        startedAt: iso(r.startedAt),
-        connection: r.connectionId ? (connections.get(r.connectionId) ?? r.connectionId) : null,
-      })),
-      next,
-    };
+    return startedPage(rows, limit, await names());
   });
 
   api.get('/logs/events', async ({ query }) => {
