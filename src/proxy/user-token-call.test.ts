@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AppError } from '../errors/index.js';
 import type { ConnectedAccount, Connection } from '../store/index.js';
 import { createReauthThrottle } from './reauth-throttle.js';
 import { callWithUserToken } from './user-token-call.js';
@@ -64,5 +65,45 @@ describe('callWithUserToken with the 401 throttle', () => {
     expect([first.response.statusCode, w.refreshes]).toEqual([401, 1]);
     const second = await callWithUserToken(w.refresher, w.stored, connection, bad, opts);
     expect([second.response.statusCode, second.retried, w.refreshes]).toEqual([401, false, 1]);
+  });
+});
+
+describe('callWithUserToken when the renewal fails', () => {
+  const rejected = async () => ({ statusCode: 401 });
+  const failing = (code: 'DATABASE_UNAVAILABLE' | 'TOKEN_REFRESH_FAILED') => ({
+    ensureFresh: async (a: ConnectedAccount, _c: Connection, o: { rejectedAccessToken?: string } = {}) => {
+      if (o.rejectedAccessToken === undefined) return a;
+      throw new AppError(code);
+    },
+  });
+  const opts = () => ({ replayable: true, throttle: createReauthThrottle(60_000), discard: () => undefined });
+  const account = {
+    id: 'ca_1',
+    status: 'ACTIVE',
+    accessToken: 't1',
+    version: 1,
+  } as unknown as ConnectedAccount;
+
+  it("a provider-side failure passes the provider's own 401 on", async () => {
+    const done = await callWithUserToken(
+      failing('TOKEN_REFRESH_FAILED'),
+      account,
+      connection,
+      rejected,
+      opts(),
+    );
+    expect([done.response.statusCode, done.retried]).toEqual([401, false]);
+  });
+
+  it('our database being unavailable answers DATABASE_UNAVAILABLE (retry shortly), not a 401', async () => {
+    const err = await callWithUserToken(
+      failing('DATABASE_UNAVAILABLE'),
+      account,
+      connection,
+      rejected,
+      opts(),
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe('DATABASE_UNAVAILABLE');
   });
 });

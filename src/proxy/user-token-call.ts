@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { TokenRefresher } from '../accounts/refresh/index.js';
-import { AppError } from '../errors/index.js';
+import { AppError, isAppError } from '../errors/index.js';
 import type { ConnectedAccount, Connection } from '../store/index.js';
 import type { ReauthThrottle } from './reauth-throttle.js';
 
@@ -44,7 +44,7 @@ export async function discard(response: Dispatcher.ResponseData): Promise<void> 
  * replayable request, renew that rejected token once (`rejectedAccessToken`: a no-op when someone
  * already did) and send once more. With a `throttle` (the proxy), the renewal runs at most once
  * per account per interval, and when it fails the provider's own 401 is returned instead of the
- * refresh error. `send` must reject only with AppErrors.
+ * refresh error (except DATABASE_UNAVAILABLE: a retry shortly will do). `send` must reject only with AppErrors.
  */
 export async function callWithUserToken<R extends UpstreamAnswer = Dispatcher.ResponseData>(
   refresher: Pick<TokenRefresher, 'ensureFresh'>,
@@ -69,7 +69,8 @@ export async function callWithUserToken<R extends UpstreamAnswer = Dispatcher.Re
   try {
     renewed = await renewal;
   } catch (err) {
-    if (opts.throttle) return passOn;
+    // The provider's own 401 goes back — unless our database kept us from renewing: that is ours (503, retry).
+    if (opts.throttle && !(isAppError(err) && err.code === 'DATABASE_UNAVAILABLE')) return passOn;
     await drop(response);
     throw err;
   }

@@ -113,6 +113,48 @@ describeOnDialects('token refresher', (ctx) => {
     expect(p.stats.calls).toBe(1);
   });
 
+  // Past the proxy's 401-refresh allowance (readOnly): no rotation is started for the rejection itself.
+  it('readOnly: a valid token nobody is rotating stays (the 401 stands); no refresh', async () => {
+    const store = await ctx.openStore();
+    const { account, connection } = await seedAccount(store, 3_600_000);
+    const p = fakeProvider();
+    const r = createTokenRefresher({ store, config, tokens: p.client, log });
+    const got = await r.ensureFresh(account, connection, { rejectedAccessToken: 'at-0', readOnly: true });
+    expect([got.accessToken, p.stats.calls]).toEqual(['at-0', 0]);
+  });
+
+  it('readOnly: a rotation under way in another process is awaited, not passed on as a 401', async () => {
+    // The provider kills the old access token when it rotates, before the holder stores the new one.
+    const [storeA, storeB] = [await ctx.openStore(), await ctx.openStore()];
+    const { account, connection } = await seedAccount(storeA, 3_600_000);
+    const p = fakeProvider();
+    let release!: () => void;
+    p.hooks.before = () => new Promise<void>((done) => (release = done));
+    const a = createTokenRefresher({ store: storeA, config, tokens: p.client, log });
+    const b = createTokenRefresher({ store: storeB, config, tokens: p.client, log });
+    const rotation = a.refreshNow(account, connection);
+    await until(() => p.stats.calls === 1); // A holds the lease, its attempt is marked
+    let settled = false;
+    const waiting = b
+      .ensureFresh(account, connection, { rejectedAccessToken: 'at-0', readOnly: true })
+      .finally(() => (settled = true));
+    await sleep(200);
+    expect(settled).toBe(false);
+    release();
+    expect((await waiting).accessToken).toBe('at-1');
+    expect((await rotation).accessToken).toBe('at-1');
+    expect(p.stats).toMatchObject({ calls: 1, reuses: 0 });
+  });
+
+  it('readOnly: a token expired by our own clock is renewed as any request would renew it', async () => {
+    const store = await ctx.openStore();
+    const { account, connection } = await seedAccount(store, -1000);
+    const p = fakeProvider();
+    const r = createTokenRefresher({ store, config, tokens: p.client, log });
+    const got = await r.ensureFresh(account, connection, { rejectedAccessToken: 'at-0', readOnly: true });
+    expect([got.accessToken, p.stats.calls]).toEqual(['at-1', 1]);
+  });
+
   it('invalid_grant makes the account EXPIRED with its reason, once', async () => {
     const store = await ctx.openStore();
     const { account, connection } = await seedAccount(store, -1000);

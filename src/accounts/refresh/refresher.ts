@@ -15,8 +15,9 @@ export interface RefreshOptions {
   /** Refresh even if the token looks fresh (the provider answered 401 to this access token). */
   rejectedAccessToken?: string;
   /**
-   * With `rejectedAccessToken`: never refresh, only read the stored account — it carries a newer
-   * token when another process rotated the rejected one away (the caller may not rotate now).
+   * With `rejectedAccessToken`: do not start a rotation for the rejection (the caller may not
+   * rotate now) — use a newer stored token, or await a rotation already under way or the ordinary
+   * renewal of an expired token (`afterRejection`).
    */
   readOnly?: boolean;
 }
@@ -157,6 +158,27 @@ export function createTokenRefresher(deps: {
     });
   }
 
+  /**
+   * A provider refused `token` and this caller may not rotate it (readOnly): the stored account if
+   * another process already rotated it; else, when a rotation is under way (a refresh running here,
+   * or another process's lease or attempt on the row — the provider kills the old access token
+   * before the new one is stored) or the token has expired by our own clock, that renewal is
+   * awaited, as any request would await it. Otherwise the account as is: the 401 stands.
+   */
+  async function afterRejection(a: ConnectedAccount, connection: Connection, token: string) {
+    const stored = await accounts.getById(a.id);
+    const latest = stored?.status === 'ACTIVE' && stored.version > a.version ? stored : a;
+    if (latest.accessToken !== token) return latest;
+    const now = Date.now();
+    const underWay =
+      inflight.has(a.id) ||
+      (stored !== undefined &&
+        (stored.refreshAttemptOwner !== null ||
+          (stored.refreshLeaseOwner !== null && (stored.refreshLeaseUntil ?? 0) > now)));
+    if (!underWay && tokenState(latest, now, timing) !== 'expired') return latest;
+    return waitFor(start(latest, connection, { kind: 'rejected', token }), latest);
+  }
+
   const inBackoff = (a: ConnectedAccount, now: number) =>
     a.refreshFailures > 0 && a.refreshDueAt !== null && a.refreshDueAt > now;
 
@@ -174,10 +196,7 @@ export function createTokenRefresher(deps: {
       if (a.status !== 'ACTIVE') throw statusError(a);
       if (opts.rejectedAccessToken !== undefined) {
         if (a.accessToken !== opts.rejectedAccessToken) return a;
-        if (opts.readOnly) {
-          const stored = await deps.store.accounts.getById(a.id);
-          return stored?.status === 'ACTIVE' && stored.version > a.version ? stored : a;
-        }
+        if (opts.readOnly) return afterRejection(a, connection, opts.rejectedAccessToken);
         return waitFor(start(a, connection, { kind: 'rejected', token: opts.rejectedAccessToken }), a);
       }
       const now = Date.now();
