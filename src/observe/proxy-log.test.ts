@@ -24,12 +24,16 @@ function fakeStore(opts: { fail?: boolean } = {}) {
 }
 
 /** A request/response pair whose response "closes" when told to. */
-function exchange(url: string, status: number, errorCode?: string) {
+function exchange(url: string, status: number, errorCode?: string, retried?: string) {
   const req = { method: 'GET', url } as HttpRequest;
+  const headers: Record<string, string | undefined> = {
+    'x-latchkey-error': errorCode,
+    'x-latchkey-retried': retried,
+  };
   const res = Object.assign(new EventEmitter(), {
     statusCode: status,
     headersSent: true,
-    getHeader: (name: string) => (name === 'x-latchkey-error' ? errorCode : undefined),
+    getHeader: (name: string) => headers[name],
   }) as unknown as HttpResponse;
   return { req, res, close: () => (res as unknown as EventEmitter).emit('close') };
 }
@@ -44,7 +48,7 @@ describe('proxy call log', () => {
     expect(loggedPath(`/proxy/${'a'.repeat(900)}`)).toHaveLength(500);
   });
 
-  it('records each call when its response closes, with the pipeline’s note, in batches written off the request path', async () => {
+  it('records each call when its response closes, with the pipeline’s note and the re-sends the caller was told of, in batches written off the request path', async () => {
     const store = fakeStore();
     const log = createProxyLog({
       store: store as never,
@@ -57,13 +61,12 @@ describe('proxy call log', () => {
     const handler = log.wrap(async (req) => {
       handled.push(req.url ?? '');
     });
-    const ok = exchange('/proxy/v0/meta/whoami?x=secret', 200);
+    const ok = exchange('/proxy/v0/meta/whoami?x=secret', 200, undefined, '2');
     noteProxyCall(ok.req, {
       caller: 'skc_1',
       connectionId: 'conn_1',
       connectedAccountId: 'ca_1',
       identifier: 'u1',
-      retried: true,
     });
     await handler(ok.req, ok.res, {});
     const refused = exchange('/proxy/v0/x', 401, 'UNAUTHENTICATED');
@@ -85,7 +88,7 @@ describe('proxy call log', () => {
       method: 'GET',
       path: '/v0/meta/whoami?x',
       status: 200,
-      retries: 1,
+      retries: 2,
       errorCode: null,
     });
     expect(JSON.stringify(store.batches)).not.toContain('secret');
@@ -93,6 +96,7 @@ describe('proxy call log', () => {
       caller: null,
       connectedAccountId: null,
       status: 401,
+      retries: 0,
       errorCode: 'UNAUTHENTICATED',
     });
   });

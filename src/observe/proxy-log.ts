@@ -8,7 +8,6 @@ export interface ProxyCallNote {
   connectionId: string;
   connectedAccountId: string;
   identifier: string;
-  retried: boolean;
 }
 
 const notes = new WeakMap<HttpRequest, ProxyCallNote>();
@@ -117,6 +116,8 @@ export function createProxyLog(opts: ProxyLogOptions) {
       res.once('close', () => {
         const note = notes.get(req);
         const code = res.getHeader('x-latchkey-error');
+        // What the caller was told: re-sends after a token refresh or under `x-latchkey-retries`.
+        const retried = res.getHeader('x-latchkey-retried');
         record({
           id: store.proxyCalls.newId(),
           startedAt: started,
@@ -128,7 +129,7 @@ export function createProxyLog(opts: ProxyLogOptions) {
           path: loggedPath(req.url),
           status: res.headersSent ? res.statusCode : 499,
           durationMs: Math.round(performance.now() - t0),
-          retries: note?.retried ? 1 : 0,
+          retries: retried === undefined ? 0 : Number(retried),
           errorCode: typeof code === 'string' ? code : null,
         });
       });

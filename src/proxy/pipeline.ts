@@ -16,6 +16,8 @@ import { parseTarget } from './steps/parse-target.js';
 import { credentialFor, tokenHeaders } from './steps/provider-auth.js';
 import { paceKeyOf, routeOf } from './steps/proxy-route.js';
 import { inspectBody, prepareBody } from './steps/request-body.js';
+import { holdBackFor, readRetries, retryPolicyFor } from './steps/retry-policy.js';
+import { retryingSend } from './steps/retrying-send.js';
 import { readAccountHeaders, selectAccount } from './steps/select-account.js';
 import { sendUpstream, type UpstreamCall } from './steps/send-upstream.js';
 import type { ProxyDeps, ProxyHandler } from './types.js';
@@ -33,12 +35,15 @@ interface ProxyCallFacts {
   path: string;
   status: number;
   accountId: string | undefined;
+  /** `performance.now()` when the request arrived (the retry budget counts from it). */
+  startedAt: number;
 }
 
 /**
  * `/proxy/*`: the app's call, made on behalf of one of its users. Reads top to bottom:
  *  1. authenticate the app's bearer; it needs the `proxy` scope;
- *  2. check the method and parse the raw target (path rules) — before any lookup or upstream call;
+ *  2. check the method, parse the raw target (path rules) and the `x-latchkey-retries` opt-in —
+ *     before any lookup or upstream call;
  *  3. read connection_name + identifier and the body's declared size;
  *  4. select the connected account (cached, lookup-cache.ts) on a connection the client may use
  *     and ensure a fresh token;
@@ -46,7 +51,10 @@ interface ProxyCallFacts {
  *     the provider definition says and prepare the body;
  *  6. send, the answer streaming straight into the response; on a provider 401 to an OAuth token
  *     with a replayable body (the 401 held back meanwhile), refresh at most once per interval and
- *     retry once — else the provider's 401 goes back as is;
+ *     retry once — else the provider's 401 goes back as is; with `x-latchkey-retries: n` and a
+ *     replayable body, a 429 (and for idempotent methods a 502/503/504 or no answer at all) is
+ *     held back and sent again up to n times within the proxy timeout (steps/retrying-send.ts);
+ *     each re-send is told in `x-latchkey-retried`;
  *  7. mark the account used.
  * Latchkey's own failures get the gateway error body + `x-latchkey-error`. No AbortSignal and no
  * stream.pipeline() per request (a test keeps them out): a hang-up aborts the upstream through
@@ -77,6 +85,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     const method = checkMethod(req.method);
     const target = parseTarget(req.url);
     facts.path = target.path;
+    const retries = readRetries(req.headers);
     const ref = readAccountHeaders(req.rawHeaders);
     const shape = inspectBody(req, config.proxyMaxBodyBytes);
 
@@ -91,6 +100,8 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     const body = await prepareBody(req, shape, config.proxyMaxBodyBytes);
     // Per-tenant providers fill their base URL from the account (Salesforce instance URL).
     const apiBaseUrl = resolveApiBaseUrl(route.apiBaseUrl, ready.tenant);
+    const deadline = facts.startedAt + config.proxyTimeoutMs;
+    const policy = retryPolicyFor(method, retries, body.replayable, deadline);
     const call: UpstreamCall = {
       dispatcher,
       target: buildTarget(apiBaseUrl, target, credential.query),
@@ -100,7 +111,8 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       timeoutMs: config.proxyTimeoutMs,
       res,
       client,
-      holdBack401: route.oauth && body.replayable,
+      holdBack: holdBackFor(route.oauth && body.replayable, policy),
+      sends: 0,
     };
 
     // Before sending: the answer streams straight into the response, which may close before `send` returns.
@@ -109,18 +121,17 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       connectionId: connection.id,
       connectedAccountId: account.id,
       identifier: account.identifier,
-      retried: false,
     };
     noteProxyCall(req, note);
 
-    // OAuth: one retry with a renewed token on a provider 401; a static credential is sent once.
-    // A provider that declares pacing (Airtable: per base) gets each send in its turn.
+    // OAuth: one retry with a renewed token on a provider 401; a static credential is never renewed.
+    // A provider that declares pacing (Airtable: per base) gets each send in its turn, re-sends too.
     const paceKey = deps.pacer ? paceKeyOf(route, target.path) : undefined;
-    const send =
+    const paced =
       paceKey === undefined ? sendUpstream : pacedSend(deps.pacer!, paceKey, route.pacing!.perSecond);
+    const send = policy === undefined ? paced : retryingSend(paced, policy);
     let answer: UpstreamExchange;
     let fresh = ready;
-    let retried = false;
     if (!route.oauth) answer = await send(call, credential.headers);
     else {
       // Most providers take `Authorization: Bearer` (sent from the string); others say where it goes.
@@ -134,7 +145,6 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       });
       answer = done.response;
       fresh = done.account;
-      retried = done.retried;
     }
     // A refused token may be one another replica rotated away: read the account afresh next time.
     if (answer.statusCode === 401) deps.lookup.forget?.(account.id);
@@ -146,14 +156,18 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
         'proxying provider response',
       );
     }
-    note.retried = retried;
     await answer.passOn();
   }
 
   async function handler(req: HttpRequest, res: HttpResponse): Promise<void> {
-    const startedAt = performance.now();
     const client = new ClientLink(res);
-    const facts: ProxyCallFacts = { method: req.method ?? '', path: '', status: 0, accountId: undefined };
+    const facts: ProxyCallFacts = {
+      method: req.method ?? '',
+      path: '',
+      status: 0,
+      accountId: undefined,
+      startedAt: performance.now(),
+    };
     try {
       await proxy(req, res, client, facts);
     } catch (raw) {
@@ -169,7 +183,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     if (client.gone) facts.status = CLIENT_CLOSED;
     // ── The response is finished (sent, cut, or abandoned by the client): facts.method, facts.path,
     // facts.status, facts.accountId (undefined before the account was found) and latencyMs below.
-    const latencyMs = performance.now() - startedAt;
+    const latencyMs = performance.now() - facts.startedAt;
     void latencyMs;
   }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
@@ -12,6 +12,7 @@ import type { RefreshOptions } from '../../src/accounts/refresh/index.js';
 import { loadConfig } from '../../src/config/config.js';
 import { AppError } from '../../src/errors/index.js';
 import { createLogger } from '../../src/log/logger.js';
+import { createPacer, type Pacer } from '../../src/pacing/index.js';
 import { createProxyHandler } from '../../src/proxy/pipeline.js';
 import type { ProxyHandler } from '../../src/proxy/types.js';
 import { type ConnectedAccount, createSealer, openStore, type Store } from '../../src/store/index.js';
@@ -85,8 +86,9 @@ export function refusal(reply: Reply): string {
  * The state one proxy suite shares. Seeded connections: `airtable` (ACTIVE `user-1` with TOKEN_1,
  * PENDING_AUTH `pending-user`), `based` (API base `/base/`) and `down` (nothing listening).
  * Gateways: `gw` (defaults, but no 401 refresh throttle), `strictGw` (1 s timeout, 2000-byte
- * bodies), `h2Gw` (HTTP/2) and `throttledGw` (one 401-triggered refresh per account per hour).
- * `behave`, `seen`, `arrived` and the refresher are reset before each test.
+ * bodies), `h2Gw` (HTTP/2), `throttledGw` (one 401-triggered refresh per account per hour) and
+ * `pacedGw` (like `gw`, with a provider pacer that records each turn it gives in `turns`).
+ * `behave`, `seen`, `arrived`, `turns` and the refresher are reset before each test.
  */
 export interface ProxyFixture {
   readonly store: Store;
@@ -95,6 +97,11 @@ export interface ProxyFixture {
   strictGw: number;
   h2Gw: number;
   throttledGw: number;
+  pacedGw: number;
+  /** The pacing key of every turn `pacedGw`'s pacer gave. */
+  turns: string[];
+  /** Emits `done` each time a gateway's handler has finished with a request. */
+  readonly handled: EventEmitter;
   /** How the fake provider answers. */
   behave: Behaviour;
   /** Every request the provider read to the end. */
@@ -122,6 +129,9 @@ export function useProxyFixture(): ProxyFixture {
     strictGw: 0,
     h2Gw: 0,
     throttledGw: 0,
+    pacedGw: 0,
+    turns: [],
+    handled: new EventEmitter(),
     behave: okJson,
     seen: [],
     arrived: [],
@@ -170,7 +180,7 @@ export function useProxyFixture(): ProxyFixture {
     return account.id;
   }
 
-  function makeProxy(env: Record<string, string> = {}): ProxyHandler {
+  function makeProxy(env: Record<string, string> = {}, pacer?: Pacer): ProxyHandler {
     const config = loadConfig({ LATCHKEY_DATA_DIR: tmp, ...env }, {});
     const log = createLogger('silent');
     const authenticate = async (authorization: string | string[] | undefined) => {
@@ -184,9 +194,17 @@ export function useProxyFixture(): ProxyFixture {
       store: fx.store,
       config,
       log,
+      pacer,
     });
     proxies.push(proxy);
     return proxy;
+  }
+
+  /** A server for a proxy handler; `handled` hears when the handler is done with each request. */
+  function serve(proxy: ProxyHandler): http.Server {
+    return http.createServer((req, res) => {
+      void proxy.handler(req, res, {}).finally(() => fx.handled.emit('done'));
+    });
   }
 
   beforeAll(async () => {
@@ -224,13 +242,21 @@ export function useProxyFixture(): ProxyFixture {
 
     // A 1 ms throttle interval: the suites' 401 tests each start unthrottled.
     const main = makeProxy({ LATCHKEY_PROXY_401_REFRESH_INTERVAL: '0.001' });
-    fx.gw = await listen(http.createServer((req, res) => void main.handler(req, res, {})));
+    fx.gw = await listen(serve(main));
     const strict = makeProxy({ LATCHKEY_PROXY_TIMEOUT: '1', LATCHKEY_PROXY_MAX_BODY: '2000' });
-    fx.strictGw = await listen(http.createServer((req, res) => void strict.handler(req, res, {})));
+    fx.strictGw = await listen(serve(strict));
     const h2 = makeProxy({ LATCHKEY_PROXY_401_REFRESH_INTERVAL: '0.001' });
     fx.h2Gw = await listen(http2.createServer((req, res) => void h2.handler(req, res, {})));
     const throttled = makeProxy({ LATCHKEY_PROXY_401_REFRESH_INTERVAL: '3600' });
-    fx.throttledGw = await listen(http.createServer((req, res) => void throttled.handler(req, res, {})));
+    fx.throttledGw = await listen(serve(throttled));
+    const pacer = createPacer();
+    const counting: Pacer = {
+      wait: (key, perSecond) => {
+        fx.turns.push(key);
+        return pacer.wait(key, perSecond);
+      },
+    };
+    fx.pacedGw = await listen(serve(makeProxy({ LATCHKEY_PROXY_401_REFRESH_INTERVAL: '0.001' }, counting)));
   });
 
   afterAll(async () => {
@@ -247,6 +273,7 @@ export function useProxyFixture(): ProxyFixture {
     fx.behave = okJson;
     fx.seen = [];
     fx.arrived = [];
+    fx.turns = [];
     refresher.mode = 'new';
     refresher.rejected = [];
   });

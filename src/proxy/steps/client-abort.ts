@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { HttpResponse } from '../../http/types.js';
 
 /** One preallocated reason: a hang-up costs no allocation (and no AbortSignal exists at all). */
-const CLIENT_GONE = Object.freeze(new Error('the client closed the connection'));
+export const CLIENT_GONE = Object.freeze(new Error('the client closed the connection'));
 
 /**
  * Ties the upstream request's lifetime to the caller's without an AbortController: one 'close'
@@ -13,6 +13,8 @@ const CLIENT_GONE = Object.freeze(new Error('the client closed the connection'))
 export class ClientLink {
   gone = false;
   private upstream: Dispatcher.DispatchController | undefined;
+  /** Ends a `pause` early (set only while one runs). */
+  private wake: (() => void) | undefined;
 
   constructor(private readonly res: HttpResponse) {
     res.once('close', this.onClose);
@@ -22,11 +24,25 @@ export class ClientLink {
     if (this.res.writableFinished) return;
     this.gone = true;
     this.upstream?.abort(CLIENT_GONE);
+    this.wake?.();
   };
 
   /** The upstream request now in flight (undefined once it settled). Aborted at once if the client already left. */
   attach(controller: Dispatcher.DispatchController | undefined): void {
     this.upstream = controller;
     if (controller && this.gone) controller.abort(CLIENT_GONE);
+  }
+
+  /** Waits `ms` (a retry's backoff), or less: it ends as soon as the client leaves. */
+  pause(ms: number): Promise<void> {
+    if (this.gone) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.wake?.(), ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
   }
 }

@@ -3,21 +3,23 @@ import type { Dispatcher } from 'undici';
 import type { AppError } from '../../errors/index.js';
 import type { HttpResponse } from '../../http/types.js';
 import type { ClientLink } from './client-abort.js';
+import type { HoldBack } from './retry-policy.js';
 import { responseHeaders } from './stream-response.js';
 import { translateUpstreamError } from './upstream-errors.js';
 
-/** A 401 that may be retried is held back up to this size; a bigger one is passed on as it comes. */
-export const HELD_401_LIMIT_BYTES = 64 * 1024;
+/** An answer that may be retried is held back up to this size; a bigger one is passed on as it comes. */
+export const HELD_LIMIT_BYTES = 64 * 1024;
 
 /**
  * One provider request whose answer streams straight into the client's response (undici
  * `dispatch()` with a handler; no Readable in between): status and headers are written when they
  * arrive, each chunk is written as it comes, and when the client's socket is full the upstream is
- * paused until it drains (backpressure end to end, constant memory for any size). A 401 that the
- * caller may retry (`holdBack401`) is held in memory instead — up to HELD_401_LIMIT_BYTES — so it
- * can be dropped or passed on once the retry is decided.
+ * paused until it drains (backpressure end to end, constant memory for any size). An answer whose
+ * status the caller may retry (`holdBack`: a 401 before a token refresh, a 429 or 5xx under the
+ * retry policy) is held in memory instead — up to HELD_LIMIT_BYTES — so it can be dropped or passed
+ * on once the retry is decided.
  *
- * `started` resolves when the caller can decide: the answer is streaming (`final`), or a held 401
+ * `started` resolves when the caller can decide: the answer is streaming (`final`), or a held one
  * is complete; it rejects (AppError) if the provider failed before anything was written.
  * `done` resolves when the exchange is over, whatever happened.
  */
@@ -38,7 +40,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   constructor(
     private readonly res: HttpResponse,
     private readonly client: ClientLink,
-    private readonly holdBack401: boolean,
+    private readonly holdBack: HoldBack | undefined,
   ) {
     this.started = new Promise((resolve, reject) => {
       this.settleStart = (v) => (v instanceof UpstreamExchange ? resolve(v) : reject(v));
@@ -57,7 +59,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     this.statusCode = statusCode;
-    if (statusCode === 401 && this.holdBack401) {
+    if (this.holdBack?.(statusCode)) {
       this.held = { headers, chunks: [], size: 0 };
       return;
     }
@@ -70,7 +72,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     if (held !== undefined && !this.final) {
       held.chunks.push(chunk);
       held.size += chunk.length;
-      if (held.size > HELD_401_LIMIT_BYTES) {
+      if (held.size > HELD_LIMIT_BYTES) {
         this.flushHeld();
         this.settleStart(this);
       }
@@ -99,6 +101,11 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     // Mid-body: the client sees a cut response rather than a wrong one.
     else if (!this.res.writableEnded) this.res.destroy();
     this.finish();
+  }
+
+  /** A header of the held answer (undefined when nothing is held). */
+  heldHeader(name: string): string | string[] | undefined {
+    return this.held?.headers[name];
   }
 
   /** Sends a held (complete) answer to the client as the provider gave it. */
