@@ -114,7 +114,9 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
   // One outbound pool to the providers, shared by /proxy and tools.
   const upstream = createUpstreamPool(config);
   // One pacer for /proxy and the tools: a provider's limit (Airtable: per base) counts both.
-  const pacer = config.providerPacing ? createProviderPacer(store, config.rateLimitMaxWaitMs) : undefined;
+  const pacer = config.providerPacing
+    ? createProviderPacer({ store, maxWaitMs: config.rateLimitMaxWaitMs, redis: config.redis, log })
+    : undefined;
   const proxy = createProxyHandler({
     authenticate,
     pacer,
@@ -215,6 +217,7 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
       await proxy.close();
       await upstream.close();
       await tokens.close();
+      await pacer?.close();
     },
   };
 }

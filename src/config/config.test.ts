@@ -78,4 +78,31 @@ describe('configuration', () => {
     ]);
     expect(problems({ LATCHKEY_PORT: '70000', LATCHKEY_REFRESH_LEASE: '-1' })).toHaveLength(2);
   });
+
+  it('LATCHKEY_REDIS_URL: redis:// or rediss:// (optionally a db index); a bad one is refused without echoing it', () => {
+    expect(loadConfig({}).redis).toBeUndefined();
+    expect(loadConfig({ LATCHKEY_REDIS_URL: 'redis://10.0.0.5:6380/2' }).redis).toEqual({
+      url: 'redis://10.0.0.5:6380/2',
+      timeoutMs: 250,
+      keyPrefix: 'latchkey:',
+    });
+    const tls = loadConfig({
+      LATCHKEY_REDIS_URL: 'rediss://default:s3cret@cache.internal',
+      LATCHKEY_REDIS_TIMEOUT: '0.1',
+      LATCHKEY_REDIS_KEY_PREFIX: 'lk-prod:',
+    }).redis;
+    expect(tls).toMatchObject({ timeoutMs: 100, keyPrefix: 'lk-prod:' });
+    for (const bad of [
+      'http://user:hunter2@cache:6379',
+      'redis://user:hunter2@/0',
+      'redis://user:hunter2@cache/not-a-db',
+      'cache:6379',
+    ]) {
+      const found = problems({ LATCHKEY_REDIS_URL: bad });
+      expect(found).toEqual([
+        'LATCHKEY_REDIS_URL: must be a redis:// or rediss:// URL: redis://[user:password@]host[:port][/db]',
+      ]);
+      expect(found.join('')).not.toContain('hunter2');
+    }
+  });
 });

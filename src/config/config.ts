@@ -56,6 +56,8 @@ export interface Config {
   readonly rateLimitMaxWaitMs: number;
   /** False: Latchkey does not pace providers itself (a plan with higher limits, a local mock, the bench). */
   readonly providerPacing: boolean;
+  /** Provider pacing shared through Redis instead of the database (LATCHKEY_REDIS_URL); undefined: not. */
+  readonly redis: RedisConfig | undefined;
   readonly dashboard: DashboardConfig;
 }
 
@@ -66,6 +68,16 @@ export interface TokenEndpointConfig {
   readonly perClient: BucketLimit;
   /** Refusals are logged once per window, then summarised at its end. */
   readonly refusalLogWindowMs: number;
+}
+
+/** Redis for shared provider pacing (src/pacing/redis-gate.ts, docs/configuration.md). */
+export interface RedisConfig {
+  /** redis:// or rediss:// URL; it may carry a password, so it is never logged as is. */
+  readonly url: string;
+  /** Longest wait for one Redis command (and for a connection being made) before pacing locally. */
+  readonly timeoutMs: number;
+  /** Prefix of every key Latchkey writes (several deployments may share one Redis). */
+  readonly keyPrefix: string;
 }
 
 /** The dashboard and its logs (docs/configuration.md). Durations in milliseconds. */
@@ -263,6 +275,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     toolLogRetentionMs: ms(e.LATCHKEY_TOOL_LOG_RETENTION),
     rateLimitMaxWaitMs: ms(e.LATCHKEY_RATE_LIMIT_MAX_WAIT),
     providerPacing: e.LATCHKEY_PROVIDER_PACING === 'on',
+    redis: e.LATCHKEY_REDIS_URL
+      ? Object.freeze({
+          url: e.LATCHKEY_REDIS_URL,
+          timeoutMs: ms(e.LATCHKEY_REDIS_TIMEOUT),
+          keyPrefix: e.LATCHKEY_REDIS_KEY_PREFIX,
+        })
+      : undefined,
     dashboard: Object.freeze({
       proxyLog: e.LATCHKEY_PROXY_LOG === 'on',
       proxyLogRetentionMs: ms(e.LATCHKEY_PROXY_LOG_RETENTION),

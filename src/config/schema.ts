@@ -8,6 +8,22 @@ const count = (def: number) => z.coerce.number().int().positive().default(def);
 /** Requests per second (fractions allowed); 0 turns the limit off. */
 const rate = (def: number) => z.coerce.number().finite().nonnegative().default(def);
 
+/** redis://[user:password@]host[:port][/db] or rediss:// (TLS). The message never echoes the value (it may hold a password). */
+function isRedisUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (
+      (url.protocol === 'redis:' || url.protocol === 'rediss:') &&
+      url.hostname !== '' &&
+      /^(\/\d*)?$/.test(url.pathname) &&
+      url.search === '' &&
+      url.hash === ''
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** Every environment variable Latchkey reads, with its default. docs/configuration.md mirrors this. */
 export const envSchema = z
   .object({
@@ -80,6 +96,12 @@ export const envSchema = z
     LATCHKEY_TOOL_LOG_RETENTION: seconds(30 * 86400),
     LATCHKEY_RATE_LIMIT_MAX_WAIT: duration(30),
     LATCHKEY_PROVIDER_PACING: z.enum(['on', 'off']).default('on'),
+    LATCHKEY_REDIS_URL: z
+      .string()
+      .refine(isRedisUrl, 'must be a redis:// or rediss:// URL: redis://[user:password@]host[:port][/db]')
+      .optional(),
+    LATCHKEY_REDIS_TIMEOUT: duration(0.25),
+    LATCHKEY_REDIS_KEY_PREFIX: z.string().min(1).max(100).default('latchkey:'),
     LATCHKEY_USER_VERIFICATION: z.enum(['optional', 'required']).default('optional'),
     LATCHKEY_USER_VERIFY_TTL: seconds(600),
     LATCHKEY_WEBHOOKS: z.enum(['on', 'off']).default('on'),

@@ -1,9 +1,11 @@
 import { isPostgresAvailable, PG_ADMIN_URL } from './databases.js';
+import { isRedisAvailable, REDIS_TEST_URL } from './redis.js';
 import { ensureWebBuild } from './web-build.js';
 
 /**
- * Runs once per `npm test`. Decides whether PostgreSQL suites run: in CI (CI=true) PostgreSQL
- * must be reachable; elsewhere its absence skips those suites with a loud banner, before and after.
+ * Runs once per `npm test`. Decides whether the PostgreSQL and the Redis suites run: in CI
+ * (CI=true) both servers must be reachable; elsewhere an absent one skips its suites with a loud
+ * banner, before and after.
  */
 /** The suites that run only against PostgreSQL (keep in step when adding one). */
 const PG_SUITES = [
@@ -14,17 +16,44 @@ const PG_SUITES = [
   'PostgreSQL error classification (src/store/db-errors.test.ts)',
 ];
 
+/** The suites that run only against Redis (keep in step when adding one). */
+const REDIS_SUITES = [
+  'the Redis pacing gate and its fallback (src/pacing/redis-gate.test.ts)',
+  'two Latchkeys pacing one Airtable base through Redis (test/integration/proxy/redis-pacing.test.ts)',
+];
+
+function skipped(what: string, url: string, suites: string[], hint: string): string {
+  const line = '!'.repeat(78);
+  return `\n${line}\n! SKIPPED: every ${what} suite (no server at ${url}):\n${suites.map((s) => `!   - ${s}`).join('\n')}\n! ${hint}; CI never skips.\n${line}\n`;
+}
+
 export default async function setup(): Promise<() => void> {
   // The dashboard's browser tests need its bundle (npm run build makes it; a fresh edit rebuilds it here).
   await ensureWebBuild();
-  const available = await isPostgresAvailable();
-  process.env.LATCHKEY_TEST_PG = available ? '1' : '0';
+  const [pg, redis] = await Promise.all([isPostgresAvailable(), isRedisAvailable()]);
+  process.env.LATCHKEY_TEST_PG = pg ? '1' : '0';
+  process.env.LATCHKEY_TEST_REDIS = redis ? '1' : '0';
   const banner = () => {
-    if (available) return;
-    const line = '!'.repeat(78);
-    console.warn(
-      `\n${line}\n! SKIPPED: every PostgreSQL suite (no server at ${PG_ADMIN_URL}):\n${PG_SUITES.map((s) => `!   - ${s}`).join('\n')}\n! Start PostgreSQL or set LATCHKEY_TEST_PG_URL to run them; CI never skips.\n${line}\n`,
-    );
+    if (!pg) {
+      console.warn(
+        skipped(
+          'PostgreSQL',
+          PG_ADMIN_URL,
+          PG_SUITES,
+          'Start PostgreSQL or set LATCHKEY_TEST_PG_URL to run them',
+        ),
+      );
+    }
+    if (!redis) {
+      console.warn(
+        skipped(
+          'Redis',
+          REDIS_TEST_URL,
+          REDIS_SUITES,
+          'Start redis-server or set LATCHKEY_TEST_REDIS_URL to run them',
+        ),
+      );
+    }
   };
   banner();
   return banner;
