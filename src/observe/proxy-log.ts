@@ -39,8 +39,6 @@ export interface ProxyLogOptions {
   log: Logger;
   retentionMs: number;
   enabled: boolean;
-  /** Rows per INSERT. */
-  batchSize?: number;
   /** How long a call may wait in memory before it is written. */
   flushMs?: number;
   /** Calls held in memory at most; beyond it new ones are dropped (and counted in a warning). */
@@ -49,13 +47,12 @@ export interface ProxyLogOptions {
 
 /**
  * The proxy call log's recorder: `wrap(handler)` notes the start of each `/proxy` request and, when
- * its response closes, queues one row (status, latency, the pipeline's note). Rows are written in
- * batches off the request path — nothing on the hot path awaits the database — and the queue is
+ * its response closes, queues one row (status, latency, the pipeline's note). Rows are written once
+ * a second, all in one transaction (one sync to disk), off the request path — nothing on the hot path awaits the database — and the queue is
  * bounded, so a slow or unavailable database costs log rows, never proxy latency or memory.
  */
 export function createProxyLog(opts: ProxyLogOptions) {
   const { store, log } = opts;
-  const batchSize = opts.batchSize ?? 200;
   const flushMs = opts.flushMs ?? 1000;
   const maxQueue = opts.maxQueue ?? 10_000;
   let queue: ProxyCall[] = [];
@@ -95,7 +92,7 @@ export function createProxyLog(opts: ProxyLogOptions) {
       dropped = 0;
     }
     writing = writing.then(async () => {
-      for (let i = 0; i < taken.length; i += batchSize) await write(taken.slice(i, i + batchSize));
+      if (taken.length > 0) await write(taken);
       const now = Date.now();
       if (now - lastPrune > 3_600_000) {
         lastPrune = now;
@@ -119,7 +116,7 @@ export function createProxyLog(opts: ProxyLogOptions) {
         // What the caller was told: re-sends after a token refresh or under `x-latchkey-retries`.
         const retried = res.getHeader('x-latchkey-retried');
         record({
-          id: store.proxyCalls.newId(),
+          id: store.proxyCalls.newId(started),
           startedAt: started,
           caller: note?.caller ?? null,
           connectionId: note?.connectionId ?? null,

@@ -16,6 +16,21 @@ export function newId(
   return out;
 }
 
+/**
+ * Ids for high-volume rows (`pxc_…`, one per proxied call): the time (base 36), a random tag
+ * drawn once per process, then a counter — unique across processes, in time order (appends to
+ * the primary-key index), and no randomness drawn per id (27 characters).
+ */
+export function sequentialIds(prefix: 'pxc'): (at?: number) => string {
+  const tag = newId(prefix).slice(prefix.length + 1, prefix.length + 9);
+  let n = 0;
+  return (at = Date.now()) => {
+    n = (n + 1) % 2_176_782_336; // 36^6
+    const time = Math.max(0, Math.floor(at)).toString(36).padStart(9, '0');
+    return `${prefix}_${time}${tag}${n.toString(36).padStart(6, '0')}`;
+  };
+}
+
 /** Scalekit-shaped client id: `skc_` + 18 digits. */
 export function newClientId(): string {
   let digits = String(randomInt(1, 10));

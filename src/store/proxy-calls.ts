@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from './db.js';
-import { newId } from './ids.js';
+import { sequentialIds } from './ids.js';
 import { startedBefore } from './keyset.js';
 import type { ProxyCallsTable } from './schema.js';
 
@@ -47,32 +47,38 @@ const fromRow = (r: Selectable<ProxyCallsTable>): ProxyCall => ({
   errorCode: r.error_code,
 });
 
+/** Rows per INSERT: 12 parameters each, well under every driver's limit on bound parameters. */
+const INSERT_ROWS = 200;
+
+const toRow = (c: ProxyCall) => ({
+  id: c.id,
+  started_at: c.startedAt,
+  caller: c.caller,
+  connection_id: c.connectionId,
+  connected_account_id: c.connectedAccountId,
+  identifier: c.identifier,
+  method: c.method,
+  path: c.path,
+  status: c.status,
+  duration_ms: c.durationMs,
+  retries: c.retries,
+  error_code: c.errorCode,
+});
+
 /** The proxy call log (`src/observe/proxy-log.ts` writes it in batches; the dashboard reads it). */
 export function createProxyCallRepo(db: Db) {
   return {
-    newId: () => newId('pxc'),
+    /** A new call's id, time-ordered (`at`: when it started). */
+    newId: sequentialIds('pxc'),
 
+    /** Writes the calls in one transaction (one commit, one sync to disk), `INSERT_ROWS` per statement. */
     async recordMany(calls: ProxyCall[]): Promise<void> {
       if (calls.length === 0) return;
-      await db
-        .insertInto('proxy_calls')
-        .values(
-          calls.map((c) => ({
-            id: c.id,
-            started_at: c.startedAt,
-            caller: c.caller,
-            connection_id: c.connectionId,
-            connected_account_id: c.connectedAccountId,
-            identifier: c.identifier,
-            method: c.method,
-            path: c.path,
-            status: c.status,
-            duration_ms: c.durationMs,
-            retries: c.retries,
-            error_code: c.errorCode,
-          })),
-        )
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < calls.length; i += INSERT_ROWS) {
+          await trx.insertInto('proxy_calls').values(calls.slice(i, i + INSERT_ROWS).map(toRow)).execute();
+        }
+      });
     },
 
     /** Newest first, paged by (started_at, id). */
