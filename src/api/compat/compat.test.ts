@@ -3,14 +3,21 @@ import path from 'node:path';
 import { ScalekitClient } from '@scalekit-sdk/node';
 import { describe, expect, it } from 'vitest';
 import { SERVICES } from '../rpc/descriptors.js';
-import { createServices, type ServiceDeps } from '../rpc/services.js';
 import { PYTHON_SDK_CLASSES, PYTHON_SDK_METHODS } from './python-sdk.js';
 import { NODE_NAMESPACES, NODE_PARTIAL, PYTHON_NOT_COVERED, SDK_METHODS } from './sdk-methods.js';
+import { servedMethods } from './served.js';
 import { renderCompatTable } from './table.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-/** The vendored Python SDK, when this checkout sits beside `../shared` (the snapshot in python-sdk.ts is checked against it). */
-const PYTHON_SDK = path.resolve(ROOT, '../shared/vendor/scalekit-sdk-python/scalekit');
+/**
+ * The vendored Python SDK, which is not part of this repository: in the team's shared folder beside
+ * the checkout (`LATCHKEY_SHARED_DIR`, default `../shared`) when at hand; the snapshot in
+ * python-sdk.ts is checked against it.
+ */
+const PYTHON_SDK = path.resolve(
+  process.env.LATCHKEY_SHARED_DIR ?? path.resolve(ROOT, '../shared'),
+  'vendor/scalekit-sdk-python/scalekit',
+);
 
 /** Every method an SDK client object offers: its prototype's and its own function properties. */
 function methodsOf(obj: object): string[] {
@@ -21,12 +28,8 @@ function methodsOf(obj: object): string[] {
   return [...new Set([...proto, ...own])].sort();
 }
 
-/** `Service.Method` of everything Latchkey implements (the served impls; nothing is called). */
-const implemented = new Set(
-  createServices({ tools: {} } as ServiceDeps).flatMap(({ service, impl }) =>
-    service.methods.filter((m) => m.localName in impl).map((m) => `${service.name}.${m.name}`),
-  ),
-);
+/** `Service.Method` of everything Latchkey implements, and the proxy. */
+const implemented = servedMethods();
 implemented.add('HTTP /proxy');
 
 /** Public methods of a class in the vendored Python SDK (4-space-indented `def name(`). */

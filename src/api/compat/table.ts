@@ -1,3 +1,4 @@
+import { markdownTable, replaceSection } from '../../shared/markdown.js';
 import { PYTHON_NOT_COVERED, SDK_METHODS, type SdkMethodRow, type Status } from './sdk-methods.js';
 
 export const TABLE_START =
@@ -25,18 +26,13 @@ export function renderCompatTable(): string {
     callText(r),
     statusText(r.status),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  const rule = `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`;
   const byReason = new Map<string, string[]>();
   for (const [name, why] of Object.entries(PYTHON_NOT_COVERED))
     byReason.set(why, [...(byReason.get(why) ?? []), name]);
   const notCovered = [...byReason].map(([why, names]) => `${names.map(code).join(', ')} — ${why}`).join('; ');
   return [
     TABLE_START,
-    line(header),
-    rule,
-    ...rows.map(line),
+    ...markdownTable(header, rows),
     '',
     `Not in the table (Python only): ${notCovered}.`,
     TABLE_END,
@@ -45,8 +41,5 @@ export function renderCompatTable(): string {
 
 /** `readme` with its generated section replaced by the current table. */
 export function withCompatTable(readme: string): string {
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  if (start === -1 || end === -1 || end < start) throw new Error('README has no compatibility table markers');
-  return readme.slice(0, start) + renderCompatTable() + readme.slice(end + TABLE_END.length);
+  return replaceSection(readme, TABLE_START, TABLE_END, renderCompatTable());
 }
