@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { HttpRequest, HttpResponse } from '../http/types.js';
 import { createLogger } from '../log/logger.js';
 import type { ProxyCall } from '../store/index.js';
@@ -117,6 +117,39 @@ describe('proxy call log', () => {
     }
     await expect(log.flush()).resolves.toBeUndefined();
     expect(store.batches).toEqual([]);
+  });
+
+  it('writes as soon as flushRows calls are queued, one batch at a time: the next takes what queued meanwhile', async () => {
+    const store = fakeStore();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const written: number[] = [];
+    store.proxyCalls.recordMany = async (calls: ProxyCall[]) => {
+      written.push(calls.length);
+      await gate; // the database is slow
+    };
+    const log = createProxyLog({
+      store: store as never,
+      log: quiet,
+      retentionMs: 1000,
+      enabled: true,
+      flushRows: 2,
+    });
+    const handler = log.wrap(async () => {});
+    const call = async (i: number) => {
+      const x = exchange(`/proxy/v0/${i}`, 200);
+      await handler(x.req, x.res, {});
+      x.close();
+    };
+    await call(1);
+    expect(written).toEqual([]);
+    await call(2); // flushRows reached: a write starts without waiting for the timer
+    await vi.waitFor(() => expect(written).toEqual([2]));
+    for (let i = 3; i <= 7; i++) await call(i); // queued behind the slow write, not written in parallel
+    expect(written).toEqual([2]);
+    release();
+    await log.flush();
+    expect(written).toEqual([2, 5]);
   });
 
   it('off: the handler is returned unwrapped', () => {

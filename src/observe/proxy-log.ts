@@ -43,23 +43,29 @@ export interface ProxyLogOptions {
   flushMs?: number;
   /** Calls held in memory at most; beyond it new ones are dropped (and counted in a warning). */
   maxQueue?: number;
+  /** Write as soon as this many calls are queued, not only every `flushMs` (bounds memory under load). */
+  flushRows?: number;
 }
 
 /**
  * The proxy call log's recorder: `wrap(handler)` notes the start of each `/proxy` request and, when
- * its response closes, queues one row (status, latency, the pipeline's note). Rows are written once
- * a second, all in one transaction (one sync to disk), off the request path — nothing on the hot path awaits the database — and the queue is
+ * its response closes, queues one row (status, latency, the pipeline's note). Rows are written
+ * every second or every `flushRows` calls, each batch in one transaction (one sync to disk), off
+ * the request path — nothing on the hot path awaits the database — and the queue is
  * bounded, so a slow or unavailable database costs log rows, never proxy latency or memory.
  */
 export function createProxyLog(opts: ProxyLogOptions) {
   const { store, log } = opts;
   const flushMs = opts.flushMs ?? 1000;
   const maxQueue = opts.maxQueue ?? 10_000;
+  const flushRows = opts.flushRows ?? 1000;
   let queue: ProxyCall[] = [];
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
   let dropped = 0;
   let lastPrune = 0;
+  /** A flush is waiting for its turn: it will take whatever is queued by then. */
+  let waiting = false;
 
   function record(call: ProxyCall): void {
     if (queue.length >= maxQueue) {
@@ -67,7 +73,8 @@ export function createProxyLog(opts: ProxyLogOptions) {
       return;
     }
     queue.push(call);
-    if (!timer) {
+    if (queue.length >= flushRows && !waiting) void flush();
+    else if (!timer) {
       timer = setTimeout(() => void flush(), flushMs);
       timer.unref();
     }
@@ -81,17 +88,23 @@ export function createProxyLog(opts: ProxyLogOptions) {
     }
   }
 
-  /** Writes everything queued so far (reads call it first, so a page shows calls that just ended). */
+  /**
+   * Writes everything queued so far (reads call it first, so a page shows calls that just ended).
+   * Writes run one at a time; each takes the queue when its turn comes, so at most one batch is
+   * being written while the next fills (memory: `maxQueue` rows plus one batch).
+   */
   function flush(): Promise<void> {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    const taken = queue;
-    queue = [];
-    if (dropped > 0) {
-      log.warn({ dropped }, 'proxy call log queue full: calls not logged');
-      dropped = 0;
-    }
+    waiting = true;
     writing = writing.then(async () => {
+      waiting = false;
+      const taken = queue;
+      queue = [];
+      if (dropped > 0) {
+        log.warn({ dropped }, 'proxy call log queue full: calls not logged');
+        dropped = 0;
+      }
       if (taken.length > 0) await write(taken);
       const now = Date.now();
       if (now - lastPrune > 3_600_000) {

@@ -76,7 +76,10 @@ export function createProxyCallRepo(db: Db) {
       if (calls.length === 0) return;
       await db.transaction().execute(async (trx) => {
         for (let i = 0; i < calls.length; i += INSERT_ROWS) {
-          await trx.insertInto('proxy_calls').values(calls.slice(i, i + INSERT_ROWS).map(toRow)).execute();
+          await trx
+            .insertInto('proxy_calls')
+            .values(calls.slice(i, i + INSERT_ROWS).map(toRow))
+            .execute();
         }
       });
     },
