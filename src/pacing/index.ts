@@ -7,7 +7,7 @@ import { createRedisGate, describeRedisUrl } from './redis-gate.js';
 import { createSharedPacer } from './shared-gate.js';
 
 export type { Answered, Pacer } from './local-pacer.js';
-export { createPacer } from './local-pacer.js';
+export { createPacer, inTurn } from './local-pacer.js';
 
 /** A pacer for the server's lifetime; `close` lets go of what it holds (the Redis connection). */
 export interface ProviderPacer extends Pacer {

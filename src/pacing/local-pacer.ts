@@ -15,6 +15,26 @@ interface Lane {
 /** Call when the provider's answer (or a failure) came back: it opens a slot one second later. */
 export type Answered = () => void;
 
+/**
+ * Runs `send` in the key's turn: waits for it (a caller whose `signal` aborts leaves without one),
+ * then tells the pacer when the answer (or a failure) came back. The one way a provider call is
+ * paced — /proxy and the tools alike.
+ */
+export async function inTurn<T>(
+  pacer: Pacer,
+  key: string,
+  perSecond: number,
+  send: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  const answered = await pacer.wait(key, perSecond, signal);
+  try {
+    return await send();
+  } finally {
+    answered();
+  }
+}
+
 /** Idle lanes older than this are forgotten (their spacing no longer matters). */
 const FORGET_AFTER_MS = 60_000;
 

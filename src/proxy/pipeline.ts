@@ -3,7 +3,7 @@ import { toAppError } from '../errors/index.js';
 import { sendAppError } from '../http/respond.js';
 import type { HttpRequest, HttpResponse } from '../http/types.js';
 import { noteProxyCall } from '../observe/proxy-log.js';
-import type { Pacer } from '../pacing/index.js';
+import { inTurn, type Pacer } from '../pacing/index.js';
 import { resolveApiBaseUrl } from '../providers/index.js';
 import { PROXY_METHODS } from './header-policy.js';
 import { createLastUsedRecorder } from './last-used.js';
@@ -63,12 +63,7 @@ interface ProxyCallFacts {
 /** sendUpstream after waiting for the key's turn; the turn is answered when the provider's answer (or a failure) arrives. */
 function pacedSend(pacer: Pacer, key: string, perSecond: number): typeof sendUpstream {
   return async (call, credential) => {
-    const answered = await pacer.wait(key, perSecond);
-    try {
-      return await sendUpstream(call, credential);
-    } finally {
-      answered();
-    }
+    return inTurn(pacer, key, perSecond, () => sendUpstream(call, credential));
   };
 }
 

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { ResolvedAccount } from '../accounts/account-lookup.js';
 import type { TokenRefresher } from '../accounts/refresh/index.js';
 import { AppError } from '../errors/index.js';
-import type { Pacer } from '../pacing/index.js';
+import { inTurn, type Pacer } from '../pacing/index.js';
 import { translateUpstreamError } from '../proxy/steps/upstream-errors.js';
 import { callWithUserToken, discard } from '../proxy/user-token-call.js';
 import type { ConnectedAccount } from '../store/index.js';
@@ -90,9 +90,7 @@ function paceKey(s: ProviderSession): string | undefined {
 export async function sendToProvider(s: ProviderSession, wire: WireRequest): Promise<unknown> {
   const key = paceKey(s);
   const perSecond = s.tool.provider.pacing?.perSecond ?? 0;
-  const send = async (token: string): Promise<Dispatcher.ResponseData> => {
-    const answered =
-      key !== undefined && perSecond > 0 ? await s.deps.pacer.wait(key, perSecond, s.signal) : undefined;
+  const request = async (token: string): Promise<Dispatcher.ResponseData> => {
     s.upstreamCalls++;
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (wire.body) headers['content-type'] = 'application/json';
@@ -118,10 +116,12 @@ export async function sendToProvider(s: ProviderSession, wire: WireRequest): Pro
           cause: err,
         });
       throw appErr;
-    } finally {
-      answered?.();
     }
   };
+  const send = (token: string) =>
+    key !== undefined && perSecond > 0
+      ? inTurn(s.deps.pacer, key, perSecond, () => request(token), s.signal)
+      : request(token);
   const { account, response } = await callWithUserToken(
     s.deps.refresher,
     s.account,
