@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { parseOrThrow } from '../../accounts/connection-input.js';
-import { AppError, toAppError } from '../../errors/index.js';
+import { toAppError } from '../../errors/index.js';
 import { sendAppError, sendJson } from '../../http/respond.js';
 import type { Router } from '../../http/router.js';
 import type { Logger } from '../../log/logger.js';
+import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
 import type { Store, ToolExecution } from '../../store/index.js';
 import { requireScope } from '../auth/scopes.js';
 import type { Authenticate } from '../rpc/auth-interceptor.js';
@@ -35,14 +36,11 @@ export function executionJson(e: ToolExecution) {
   };
 }
 
-const encodeCursor = (e: ToolExecution) => Buffer.from(`${e.startedAt}:${e.id}`).toString('base64url');
-
-function decodeCursor(token: string | undefined): { startedAt: number; id: string } | undefined {
+const executionCursor = (token: string | undefined) => {
   if (!token) return undefined;
-  const m = /^(\d{1,16}):(exe_[a-z0-9]{1,40})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-  if (!m) throw new AppError('INVALID_ARGUMENT', 'page_token: is not a page token from this server.');
-  return { startedAt: Number(m[1]), id: m[2]! };
-}
+  const { time, id } = decodeCursor(token, 'page_token', /^exe_[a-z0-9]{1,40}$/);
+  return { startedAt: time, id };
+};
 
 /** `GET /api/v1/tools/executions`: the execution log for API clients, newest first. */
 export function registerExecutionRoutes(
@@ -58,7 +56,7 @@ export function registerExecutionRoutes(
         identifier: q.identifier,
         connectedAccountId: q.connected_account_id,
         toolName: q.tool_name,
-        after: decodeCursor(q.page_token),
+        after: executionCursor(q.page_token),
         limit: q.page_size + 1,
       });
       const page = rows.slice(0, q.page_size);
@@ -68,7 +66,7 @@ export function registerExecutionRoutes(
         200,
         {
           executions: page.map(executionJson),
-          next_page_token: rows.length > q.page_size && last ? encodeCursor(last) : '',
+          next_page_token: rows.length > q.page_size && last ? encodeCursor(last.startedAt, last.id) : '',
         },
         { 'cache-control': 'no-store' },
       );

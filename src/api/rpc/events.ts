@@ -2,6 +2,7 @@ import type { JsonObject, MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromMs, timestampMs } from '@bufbuild/protobuf/wkt';
 import type { ServiceImpl } from '@connectrpc/connect';
 import { AppError } from '../../errors/index.js';
+import { decodeCursor, encodeCursor } from '../../shared/cursor.js';
 import {
   type EventCursor,
   type EventFilter,
@@ -25,25 +26,16 @@ export type EventsImpl = Pick<ServiceImpl<typeof EventsService>, (typeof EVENT_M
 const DEFAULT_PAGE_SIZE = 10;
 const MAX_PAGE_SIZE = 100;
 
-const encodeCursor = (e: StoredEvent, direction: EventCursor['direction']) =>
-  Buffer.from(JSON.stringify([e.occurredAt, e.id, direction === 'older' ? 'o' : 'n'])).toString('base64url');
+const encodeEventCursor = (e: StoredEvent, direction: EventCursor['direction']) =>
+  encodeCursor(e.occurredAt, e.id, direction === 'older' ? 'o' : 'n');
 
-function decodeCursor(token: string): EventCursor | undefined {
+function decodeEventCursor(token: string): EventCursor | undefined {
   if (!token) return undefined;
-  try {
-    const [t, id, d] = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown[];
-    if (
-      typeof t === 'number' &&
-      typeof id === 'string' &&
-      /^evt_[a-z0-9]{1,40}$/.test(id) &&
-      (d === 'o' || d === 'n')
-    ) {
-      return { occurredAt: t, id, direction: d === 'o' ? 'older' : 'newer' };
-    }
-  } catch {
-    // fall through
+  const { time, id, more } = decodeCursor(token, 'page_token', /^evt_[a-z0-9]{1,40}$/);
+  if (more[0] !== 'o' && more[0] !== 'n') {
+    throw new AppError('INVALID_ARGUMENT', 'page_token: is not a page token from this server.');
   }
-  throw new AppError('INVALID_ARGUMENT', 'page_token: is not a page token from this server.');
+  return { occurredAt: time, id, direction: more[0] === 'o' ? 'older' : 'newer' };
 }
 
 /** `connected_account.status_updated` → "Connected account status updated". */
@@ -95,7 +87,7 @@ export function createEventsService(deps: {
     async listEventsPaginated(req, ctx) {
       const principal = principalOf(ctx);
       requireScope(principal, 'accounts:read');
-      const cursor = decodeCursor(req.pageToken);
+      const cursor = decodeEventCursor(req.pageToken);
       const filter = storeFilter(req.filter);
       if (filter === null) return { events: [], nextPageToken: '', prevPageToken: '' };
       if (principal.connections !== null) {
@@ -114,8 +106,8 @@ export function createEventsService(deps: {
       const hasNewer = newer ? more : cursor !== undefined;
       return {
         events: events.map(toMessage),
-        nextPageToken: last && hasOlder ? encodeCursor(last, 'older') : '',
-        prevPageToken: first && hasNewer ? encodeCursor(first, 'newer') : '',
+        nextPageToken: last && hasOlder ? encodeEventCursor(last, 'older') : '',
+        prevPageToken: first && hasNewer ? encodeEventCursor(first, 'newer') : '',
       };
     },
   };

@@ -3,6 +3,7 @@ import { mediaType, readJson } from '../../http/body.js';
 import { sendJson } from '../../http/respond.js';
 import type { Router } from '../../http/router.js';
 import type { HttpRequest, HttpResponse } from '../../http/types.js';
+import { decodeCursor } from '../../shared/cursor.js';
 import type { AdminSession, Sessions } from '../auth/sessions.js';
 
 export const API_PREFIX = '/dashboard/api';
@@ -108,16 +109,11 @@ export function str(body: Record<string, unknown>, field: string): string {
   return v;
 }
 
-/** Opaque paging cursors: `(time, id)` of the last item, base64url JSON. */
-export const encodeCursor = (t: number, id: string): string =>
-  Buffer.from(JSON.stringify([t, id])).toString('base64url');
-export function decodeCursor(raw: string | null): { t: number; id: string } | undefined {
+/** A list's `cursor` query parameter (shared/cursor.ts): the last item's time and id. */
+export function cursorOf(raw: string | null): { t: number; id: string } | undefined {
   if (!raw) return undefined;
-  try {
-    const [t, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof t === 'number' && typeof id === 'string') return { t, id };
-  } catch {}
-  throw new AppError('INVALID_ARGUMENT', 'cursor: is not valid');
+  const { time, id } = decodeCursor(raw, 'cursor', /^[a-z]{2,4}_[a-z0-9]{1,40}$/);
+  return { t: time, id };
 }
 
 /** `limit` query parameter, 1..100 (default 25). */

@@ -1,6 +1,7 @@
 import type { Config } from '../../config/config.js';
+import { encodeCursor } from '../../shared/cursor.js';
 import type { Store } from '../../store/index.js';
-import { type DashboardApi, decodeCursor, encodeCursor, limitOf } from './http.js';
+import { cursorOf, type DashboardApi, limitOf } from './http.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const days = (ms: number) => Math.round((ms / 86_400_000) * 10) / 10;
@@ -49,7 +50,7 @@ export function registerLogRoutes(
   api.get('/logs/proxy', async ({ query }) => {
     await deps.flush();
     const limit = limitOf(query);
-    const after = decodeCursor(query.get('cursor'));
+    const after = cursorOf(query.get('cursor'));
     const outcome = query.get('outcome');
     const rows = await store.proxyCalls.list({
       connectedAccountId: query.get('account') || undefined,
@@ -63,7 +64,7 @@ export function registerLogRoutes(
 
   api.get('/logs/tools', async ({ query }) => {
     const limit = limitOf(query);
-    const after = decodeCursor(query.get('cursor'));
+    const after = cursorOf(query.get('cursor'));
     const rows = await store.toolExecutions.list({
       connectedAccountId: query.get('account') || undefined,
       identifier: query.get('identifier') || undefined,
@@ -76,7 +77,7 @@ export function registerLogRoutes(
 
   api.get('/logs/events', async ({ query }) => {
     const limit = limitOf(query);
-    const after = decodeCursor(query.get('cursor'));
+    const after = cursorOf(query.get('cursor'));
     const type = query.get('type');
     const rows = await store.events.list(
       {
