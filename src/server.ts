@@ -117,6 +117,12 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
   const pacer = config.providerPacing
     ? createProviderPacer({ store, maxWaitMs: config.rateLimitMaxWaitMs, redis: config.redis, log })
     : undefined;
+  const proxyLog = createProxyLog({
+    store,
+    log,
+    retentionMs: config.dashboard.proxyLogRetentionMs,
+    enabled: config.dashboard.proxyLog,
+  });
   const proxy = createProxyHandler({
     authenticate,
     pacer,
@@ -127,14 +133,9 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
     config,
     log,
     dispatcher: upstream,
+    finished: proxyLog.finished,
   });
-  const proxyLog = createProxyLog({
-    store,
-    log,
-    retentionMs: config.dashboard.proxyLogRetentionMs,
-    enabled: config.dashboard.proxyLog,
-  });
-  router.add('*', '/proxy/*', proxyLog.wrap(proxy.handler));
+  router.add('*', '/proxy/*', proxy.handler);
   const executor = createToolExecutor({
     store,
     lookup,

@@ -1,9 +1,10 @@
-import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import type { HttpRequest, HttpResponse } from '../http/types.js';
 import { createLogger } from '../log/logger.js';
+import { arrivingCall } from '../proxy/call-facts.js';
+import type { ProxyCallFacts } from '../proxy/types.js';
 import type { ProxyCall } from '../store/index.js';
-import { createProxyLog, loggedPath, noteProxyCall } from './proxy-log.js';
+import { createProxyLog, loggedPath } from './proxy-log.js';
 
 const quiet = createLogger('silent');
 
@@ -23,19 +24,24 @@ function fakeStore(opts: { fail?: boolean } = {}) {
   };
 }
 
-/** A request/response pair whose response "closes" when told to. */
-function exchange(url: string, status: number, errorCode?: string, retried?: string) {
+/** A finished call as the pipeline reports it: request, response headers as sent, and its facts. */
+function finishedCall(
+  url: string,
+  status: number,
+  opts: { errorCode?: string; retried?: string; who?: Partial<ProxyCallFacts> } = {},
+) {
   const req = { method: 'GET', url } as HttpRequest;
   const headers: Record<string, string | undefined> = {
-    'x-latchkey-error': errorCode,
-    'x-latchkey-retried': retried,
+    'x-latchkey-error': opts.errorCode,
+    'x-latchkey-retried': opts.retried,
   };
-  const res = Object.assign(new EventEmitter(), {
+  const res = {
     statusCode: status,
     headersSent: true,
-    getHeader: (name: string) => headers[name],
-  }) as unknown as HttpResponse;
-  return { req, res, close: () => (res as unknown as EventEmitter).emit('close') };
+    getHeader: (n: string) => headers[n],
+  } as unknown as HttpResponse;
+  const facts: ProxyCallFacts = { ...arrivingCall('GET'), path: url, status, ...opts.who };
+  return [req, res, facts] as const;
 }
 
 describe('proxy call log', () => {
@@ -48,7 +54,7 @@ describe('proxy call log', () => {
     expect(loggedPath(`/proxy/${'a'.repeat(900)}`)).toHaveLength(500);
   });
 
-  it('records each call when its response closes, with the pipeline’s note and the re-sends the caller was told of, in batches written off the request path', async () => {
+  it('records each finished call with who made it and the re-sends the caller was told of, written off the request path', async () => {
     const store = fakeStore();
     const log = createProxyLog({
       store: store as never,
@@ -56,27 +62,11 @@ describe('proxy call log', () => {
       retentionMs: 1000,
       enabled: true,
     });
-    const handled: string[] = [];
-    const handler = log.wrap(async (req) => {
-      handled.push(req.url ?? '');
-    });
-    const ok = exchange('/proxy/v0/meta/whoami?x=secret', 200, undefined, '2');
-    noteProxyCall(ok.req, {
-      caller: 'skc_1',
-      connectionId: 'conn_1',
-      connectedAccountId: 'ca_1',
-      identifier: 'u1',
-    });
-    await handler(ok.req, ok.res, {});
-    const refused = exchange('/proxy/v0/x', 401, 'UNAUTHENTICATED');
-    await handler(refused.req, refused.res, {});
-    const third = exchange('/proxy/v0/y', 502, 'PROVIDER_UNAVAILABLE');
-    await handler(third.req, third.res, {});
-    expect(store.batches).toEqual([]); // nothing written while requests run
-    ok.close();
-    refused.close();
-    third.close();
-    expect(store.batches).toEqual([]);
+    const who = { caller: 'skc_1', connectionId: 'conn_1', accountId: 'ca_1', identifier: 'u1' };
+    log.finished!(...finishedCall('/proxy/v0/meta/whoami?x=secret', 200, { retried: '2', who }));
+    log.finished!(...finishedCall('/proxy/v0/x', 401, { errorCode: 'UNAUTHENTICATED' }));
+    log.finished!(...finishedCall('/proxy/v0/y', 502, { errorCode: 'PROVIDER_UNAVAILABLE', who }));
+    expect(store.batches).toEqual([]); // queued, not written on the request path
     await log.flush();
     expect(store.batches.map((b) => b.length)).toEqual([3]); // one write (one transaction) per flush
     const [first, second] = store.batches[0]!;
@@ -109,12 +99,7 @@ describe('proxy call log', () => {
       enabled: true,
       maxQueue: 2,
     });
-    const handler = log.wrap(async () => {});
-    for (let i = 0; i < 5; i++) {
-      const x = exchange(`/proxy/v0/${i}`, 200);
-      await handler(x.req, x.res, {});
-      x.close();
-    }
+    for (let i = 0; i < 5; i++) log.finished!(...finishedCall(`/proxy/v0/${i}`, 200));
     await expect(log.flush()).resolves.toBeUndefined();
     expect(store.batches).toEqual([]);
   });
@@ -135,12 +120,7 @@ describe('proxy call log', () => {
       enabled: true,
       flushRows: 2,
     });
-    const handler = log.wrap(async () => {});
-    const call = async (i: number) => {
-      const x = exchange(`/proxy/v0/${i}`, 200);
-      await handler(x.req, x.res, {});
-      x.close();
-    };
+    const call = async (i: number) => log.finished!(...finishedCall(`/proxy/v0/${i}`, 200));
     await call(1);
     expect(written).toEqual([]);
     await call(2); // flushRows reached: a write starts without waiting for the timer
@@ -152,14 +132,13 @@ describe('proxy call log', () => {
     expect(written).toEqual([2, 5]);
   });
 
-  it('off: the handler is returned unwrapped', () => {
-    const handler = async () => {};
+  it('off: the pipeline is given no hook at all', () => {
     const log = createProxyLog({
       store: fakeStore() as never,
       log: quiet,
       retentionMs: 1000,
       enabled: false,
     });
-    expect(log.wrap(handler)).toBe(handler);
+    expect(log.finished).toBeUndefined();
   });
 });

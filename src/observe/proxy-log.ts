@@ -1,21 +1,7 @@
-import type { HttpRequest, HttpResponse, RouteHandler } from '../http/types.js';
+import type { HttpRequest, HttpResponse } from '../http/types.js';
 import type { Logger } from '../log/logger.js';
+import type { ProxyCallFacts } from '../proxy/types.js';
 import type { ProxyCall, Store } from '../store/index.js';
-
-/** What the proxy pipeline knows about a call once it has chosen the account (see `noteProxyCall`). */
-export interface ProxyCallNote {
-  caller: string;
-  connectionId: string;
-  connectedAccountId: string;
-  identifier: string;
-}
-
-const notes = new WeakMap<HttpRequest, ProxyCallNote>();
-
-/** Called once by the proxy pipeline (one line); the log wrapper reads it when the response closes. */
-export function noteProxyCall(req: HttpRequest, note: ProxyCallNote): void {
-  notes.set(req, note);
-}
 
 /** `/proxy/v0/bases?offset=x&pageSize=5` → `/v0/bases?offset&pageSize`: query values never logged. */
 export function loggedPath(url: string | undefined): string {
@@ -48,8 +34,8 @@ export interface ProxyLogOptions {
 }
 
 /**
- * The proxy call log's recorder: `wrap(handler)` notes the start of each `/proxy` request and, when
- * its response closes, queues one row (status, latency, the pipeline's note). Rows are written
+ * The proxy call log's recorder: told by the proxy pipeline when each call's response is finished
+ * (`finished`, ProxyDeps), it queues one row (who, which account, status, latency, re-sends). Rows are written
  * every second or every `flushRows` calls, each batch in one transaction (one sync to disk), off
  * the request path — nothing on the hot path awaits the database — and the queue is
  * bounded, so a slow or unavailable database costs log rows, never proxy latency or memory.
@@ -118,36 +104,30 @@ export function createProxyLog(opts: ProxyLogOptions) {
     return writing;
   }
 
-  function wrap(handler: RouteHandler): RouteHandler {
-    if (!opts.enabled) return handler;
-    return (req: HttpRequest, res: HttpResponse, params: Record<string, string>) => {
-      const started = Date.now();
-      const t0 = performance.now();
-      res.once('close', () => {
-        const note = notes.get(req);
+  /** The proxy pipeline's finish hook (ProxyDeps.finished): queues the call's row; undefined when off. */
+  const finished = opts.enabled
+    ? (req: HttpRequest, res: HttpResponse, call: ProxyCallFacts): void => {
         const code = res.getHeader('x-latchkey-error');
         // What the caller was told: re-sends after a token refresh or under `x-latchkey-retries`.
         const retried = res.getHeader('x-latchkey-retried');
         record({
-          id: store.proxyCalls.newId(started),
-          startedAt: started,
-          caller: note?.caller ?? null,
-          connectionId: note?.connectionId ?? null,
-          connectedAccountId: note?.connectedAccountId ?? null,
-          identifier: note?.identifier ?? null,
+          id: store.proxyCalls.newId(call.startedAt),
+          startedAt: call.startedAt,
+          caller: call.caller ?? null,
+          connectionId: call.connectionId ?? null,
+          connectedAccountId: call.accountId ?? null,
+          identifier: call.identifier ?? null,
           method: req.method ?? 'GET',
           path: loggedPath(req.url),
           status: res.headersSent ? res.statusCode : 499,
-          durationMs: Math.round(performance.now() - t0),
+          durationMs: Math.round(performance.now() - call.startedPerf),
           retries: retried === undefined ? 0 : Number(retried),
           errorCode: typeof code === 'string' ? code : null,
         });
-      });
-      return handler(req, res, params);
-    };
-  }
+      }
+    : undefined;
 
-  return { wrap, flush, close: flush };
+  return { finished, flush, close: flush };
 }
 
 export type ProxyLog = ReturnType<typeof createProxyLog>;

@@ -2,9 +2,9 @@ import { requireScope } from '../api/auth/scopes.js';
 import { toAppError } from '../errors/index.js';
 import { sendAppError } from '../http/respond.js';
 import type { HttpRequest, HttpResponse } from '../http/types.js';
-import { noteProxyCall } from '../observe/proxy-log.js';
 import { inTurn, type Pacer } from '../pacing/index.js';
 import { resolveApiBaseUrl } from '../providers/index.js';
+import { arrivingCall } from './call-facts.js';
 import { PROXY_METHODS } from './header-policy.js';
 import { createLastUsedRecorder } from './last-used.js';
 import { createReauthThrottle } from './reauth-throttle.js';
@@ -20,24 +20,13 @@ import { holdBackFor, readRetries, retryPolicyFor } from './steps/retry-policy.j
 import { retryingSend } from './steps/retrying-send.js';
 import { readAccountHeaders, selectAccount } from './steps/select-account.js';
 import { sendUpstream, type UpstreamCall } from './steps/send-upstream.js';
-import type { ProxyDeps, ProxyHandler } from './types.js';
+import type { ProxyCallFacts, ProxyDeps, ProxyHandler } from './types.js';
 import { createUpstreamPool } from './upstream-pool.js';
 import { callWithUserToken } from './user-token-call.js';
 
 const ALLOW = [...PROXY_METHODS].join(', ');
 /** nginx's "client closed request": the caller hung up before the answer was complete. */
 const CLIENT_CLOSED = 499;
-
-/** What one /proxy call did, known when its response finishes. */
-interface ProxyCallFacts {
-  method: string;
-  /** The provider path asked for (no query), once parsed. */
-  path: string;
-  status: number;
-  accountId: string | undefined;
-  /** `performance.now()` when the request arrived (the retry budget counts from it). */
-  startedAt: number;
-}
 
 /**
  * `/proxy/*`: the app's call, made on behalf of one of its users. Reads top to bottom:
@@ -76,6 +65,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
 
   async function proxy(req: HttpRequest, res: HttpResponse, client: ClientLink, facts: ProxyCallFacts) {
     const principal = await deps.authenticate(req.headers.authorization);
+    facts.caller = principal.clientId;
     requireScope(principal, 'proxy');
     const method = checkMethod(req.method);
     const target = parseTarget(req.url);
@@ -86,6 +76,8 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
 
     const { connection, account } = await selectAccount(deps.lookup, ref);
     facts.accountId = account.id;
+    facts.connectionId = connection.id;
+    facts.identifier = account.identifier;
     requireScope(principal, 'proxy', connection.name);
     // Token first (an unusable account is refused before the body is read); the call below re-checks cheaply.
     const ready = await deps.refresher.ensureFresh(account, connection);
@@ -95,7 +87,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     const body = await prepareBody(req, shape, config.proxyMaxBodyBytes);
     // Per-tenant providers fill their base URL from the account (Salesforce instance URL).
     const apiBaseUrl = resolveApiBaseUrl(route.apiBaseUrl, ready.tenant);
-    const deadline = facts.startedAt + config.proxyTimeoutMs;
+    const deadline = facts.startedPerf + config.proxyTimeoutMs;
     const policy = retryPolicyFor(method, retries, body.replayable, deadline);
     const call: UpstreamCall = {
       dispatcher,
@@ -109,15 +101,6 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       holdBack: holdBackFor(route.oauth && body.replayable, policy),
       sends: 0,
     };
-
-    // Before sending: the answer streams straight into the response, which may close before `send` returns.
-    const note = {
-      caller: principal.clientId,
-      connectionId: connection.id,
-      connectedAccountId: account.id,
-      identifier: account.identifier,
-    };
-    noteProxyCall(req, note);
 
     // OAuth: one retry with a renewed token on a provider 401; a static credential is never renewed.
     // A provider that declares pacing (Airtable: per base) gets each send in its turn, re-sends too.
@@ -156,13 +139,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
 
   async function handler(req: HttpRequest, res: HttpResponse): Promise<void> {
     const client = new ClientLink(res);
-    const facts: ProxyCallFacts = {
-      method: req.method ?? '',
-      path: '',
-      status: 0,
-      accountId: undefined,
-      startedAt: performance.now(),
-    };
+    const facts = arrivingCall(req.method ?? '');
     try {
       await proxy(req, res, client, facts);
     } catch (raw) {
@@ -176,10 +153,8 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       }
     }
     if (client.gone) facts.status = CLIENT_CLOSED;
-    // ── The response is finished (sent, cut, or abandoned by the client): facts.method, facts.path,
-    // facts.status, facts.accountId (undefined before the account was found) and latencyMs below.
-    const latencyMs = performance.now() - facts.startedAt;
-    void latencyMs;
+    // ── The response is finished (sent, cut, or abandoned by the client): the one place to observe it.
+    deps.finished?.(req, res, facts);
   }
 
   return {
