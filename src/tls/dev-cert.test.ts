@@ -6,9 +6,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Agent, fetch } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { devCertHosts, ensureDevCertificate } from './dev-cert.js';
+import { devCertHosts, ensureDevCertificate, serialNumber } from './dev-cert.js';
 
 describe('self-signed development certificate', () => {
+  it('serials are positive and minimally encoded whatever the random bytes (OpenSSL refuses padding)', () => {
+    for (const first of [0x00, 0x01, 0x7f, 0x80, 0xff]) {
+      const hex = serialNumber(Buffer.from([first, 0, 0, 0, 0, 0, 0, 0]));
+      const lead = Number.parseInt(hex.slice(0, 2), 16);
+      expect(lead, hex).toBeGreaterThanOrEqual(1);
+      expect(lead, hex).toBeLessThan(0x80);
+      expect(hex).toHaveLength(16);
+    }
+  });
+
   it('creates a CA and a server certificate for the hosts, private keys 0600, trusted by a client given the CA', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lk-tls-'));
     const cert = await ensureDevCertificate(dir, devCertHosts('https://localhost:8443', '127.0.0.1'));

@@ -33,6 +33,17 @@ function rsaKeyPair(): { privateKeyPem: string; publicKeyPem: string } {
   return { privateKeyPem: privateKey, publicKeyPem: publicKey };
 }
 
+/**
+ * A positive certificate serial in minimal DER form (hex for node-forge): 8 random bytes whose first
+ * is 0x01–0x7f. A leading zero byte is illegal padding to OpenSSL — `00` before a random byte of
+ * 0x00 made one start in 256 fail with "asn1 encoding routines::illegal padding".
+ */
+export function serialNumber(bytes: Buffer = randomBytes(8)): string {
+  const b = Buffer.from(bytes);
+  b[0] = (b[0]! & 0x7f) | 0x01;
+  return b.toString('hex');
+}
+
 /** A certificate in PEM that is still valid for a while, or undefined. */
 function usable(file: string, now: number): X509Certificate | undefined {
   if (!existsSync(file)) return undefined;
@@ -96,7 +107,7 @@ export async function ensureDevCertificate(
     caKey = pki.privateKeyFromPem(keys.privateKeyPem);
     caCert = pki.createCertificate();
     caCert.publicKey = pki.publicKeyFromPem(keys.publicKeyPem);
-    caCert.serialNumber = `00${randomBytes(8).toString('hex')}`;
+    caCert.serialNumber = serialNumber();
     caCert.validity.notBefore = new Date(now - DAY);
     caCert.validity.notAfter = new Date(now + CA_DAYS * DAY);
     const name = [{ name: 'commonName', value: 'Latchkey local development CA' }];
@@ -118,7 +129,7 @@ export async function ensureDevCertificate(
   const keys = rsaKeyPair();
   const cert = pki.createCertificate();
   cert.publicKey = pki.publicKeyFromPem(keys.publicKeyPem);
-  cert.serialNumber = `00${randomBytes(8).toString('hex')}`;
+  cert.serialNumber = serialNumber();
   cert.validity.notBefore = new Date(now - DAY);
   cert.validity.notAfter = new Date(now + LEAF_DAYS * DAY);
   cert.setSubject([{ name: 'commonName', value: wanted[0] ?? 'localhost' }]);
