@@ -19,6 +19,9 @@ export class ApiError extends Error {
   }
 }
 
+/** What a failed request says to the user: the API's message, or the thrown thing as text. */
+export const errorText = (err: unknown): string => (err instanceof ApiError ? err.message : String(err));
+
 interface GatewayError {
   message?: string;
   details?: Array<{ error_code?: string }>;

@@ -7,25 +7,14 @@ import { createEventRecorder } from '../../events/recorder.js';
 import { refreshEvents } from '../../events/refresh-events.js';
 import { createLogger } from '../../log/logger.js';
 import { createTokenClient } from '../../oauth/index.js';
+import { fromNow } from '../../shared/relative-time.js';
 import type { ConnectedAccount } from '../../store/index.js';
 import { addStoreOptions, withStore } from '../context.js';
 import { printJson, printLines, printTable } from '../output.js';
 
-/** "in 42m", "3d ago": how far a time is from now, for people reading a table. */
-export function relative(ms: number | null, now = Date.now()): string {
-  if (ms === null) return '-';
-  const d = ms - now;
-  const abs = Math.abs(d);
-  const [n, unit] =
-    abs < 60_000
-      ? [Math.round(abs / 1000), 's']
-      : abs < 3_600_000
-        ? [Math.round(abs / 60_000), 'm']
-        : abs < 172_800_000
-          ? [Math.round(abs / 3_600_000), 'h']
-          : [Math.round(abs / 86_400_000), 'd'];
-  return d >= 0 ? `in ${n}${unit}` : `${n}${unit} ago`;
-}
+/** "in 42m", "3d ago": how far a time is from now, for people reading a table; "-" for none. */
+export const relative = (ms: number | null, now = Date.now()): string =>
+  ms === null ? '-' : fromNow(ms, now);
 
 function lastRefresh(a: ConnectedAccount): string {
   const failedLast = a.lastRefreshErrorAt !== null && (a.lastRefreshedAt ?? 0) < a.lastRefreshErrorAt;

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { ConnectionInput } from '../../accounts/connection-input.js';
-import { type ConnectionView, createConnectionService } from '../../accounts/connections.js';
+import type { ConnectionView } from '../../accounts/connection-view.js';
+import { createConnectionService } from '../../accounts/connections.js';
 import { AppError } from '../../errors/index.js';
 import { listProviders, splitScopes } from '../../providers/index.js';
 import type { ClientAuth } from '../../store/index.js';

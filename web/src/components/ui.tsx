@@ -87,6 +87,18 @@ export function Dialog(props: {
   );
 }
 
+/** A dialog's footer buttons: Cancel (it closes the dialog), then the dialog's action, if any. */
+export function DialogButtons(props: { onCancel: () => void; children?: ComponentChildren }) {
+  return (
+    <>
+      <button type="button" onClick={props.onCancel}>
+        Cancel
+      </button>
+      {props.children}
+    </>
+  );
+}
+
 /** "Are you sure?" with the consequence spelled out. */
 export function Confirm(props: {
   title: string;
@@ -102,10 +114,7 @@ export function Confirm(props: {
       title={props.title}
       onClose={props.onClose}
       footer={
-        <>
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
+        <DialogButtons onCancel={props.onClose}>
           <button
             type="button"
             class="danger solid"
@@ -122,7 +131,7 @@ export function Confirm(props: {
           >
             {props.action}
           </button>
-        </>
+        </DialogButtons>
       }
     >
       <p>{props.message}</p>

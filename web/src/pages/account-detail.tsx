@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, del, get, post } from '../api';
+import { Table, wide } from '../components/table';
 import { Confirm, CopyField, Notice, PageHead, StatusBadge, useLoad } from '../components/ui';
 import { dateTime, relative } from '../format';
 import { navigate } from '../router';
@@ -99,29 +100,21 @@ export function AccountDetail({ id }: { id: string }) {
         </dl>
       </div>
       <h2>Event history</h2>
-      <div class="table-wrap">
-        <table id="account-events">
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Event</th>
-              <th class="hide-narrow">Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {detail.data!.events.map((e) => (
-              <tr>
-                <td title={dateTime(e.occurredAt)} style="white-space:nowrap">
-                  {relative(e.occurredAt)}
-                </td>
-                <td class="mono">{e.type}</td>
-                <td class="hide-narrow mono">{summary(e.data)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {detail.data!.events.length === 0 && <div class="empty">No events yet.</div>}
-      </div>
+      <Table
+        id="account-events"
+        columns={['Time', 'Event', wide('Details')]}
+        empty={detail.data!.events.length === 0 && 'No events yet.'}
+      >
+        {detail.data!.events.map((e) => (
+          <tr>
+            <td title={dateTime(e.occurredAt)} style="white-space:nowrap">
+              {relative(e.occurredAt)}
+            </td>
+            <td class="mono">{e.type}</td>
+            <td class="hide-narrow mono">{summary(e.data)}</td>
+          </tr>
+        ))}
+      </Table>
       {confirm === 'disconnect' && (
         <Confirm
           title="Disconnect this account?"

@@ -1,8 +1,11 @@
 import { useState } from 'preact/hooks';
 import { get, qs } from '../api';
+import { ConnectionSelect } from '../components/connection-select';
+import { SearchBox } from '../components/fields';
+import { Table, wide } from '../components/table';
 import { PageHead, StatusBadge, useLoad } from '../components/ui';
 import { dateTime, relative } from '../format';
-import type { AccountView, ConnectionView } from './types';
+import type { AccountView } from './types';
 
 const STATUSES = ['ACTIVE', 'EXPIRED', 'PENDING_AUTH', 'PENDING_VERIFICATION', 'DISCONNECTED'];
 
@@ -17,7 +20,6 @@ export function Accounts() {
   const [q, setQ] = useState('');
   const [connection, setConnection] = useState('');
   const [status, setStatus] = useState('');
-  const connections = useLoad(() => get<{ connections: ConnectionView[] }>('/connections'));
   const list = useLoad(
     () => get<{ accounts: AccountView[]; total: number }>(`/accounts${qs({ q, connection, status })}`),
     [q, connection, status],
@@ -30,23 +32,13 @@ export function Accounts() {
         intro="Your users' authorizations, their tokens' health, and what happened to them."
       />
       <div class="filters">
-        <input
-          type="search"
-          aria-label="Search by identifier or id"
+        <SearchBox
+          label="Search by identifier or id"
           placeholder="Search identifier or id"
           value={q}
-          onInput={(e) => setQ(e.currentTarget.value)}
+          onValue={setQ}
         />
-        <select
-          aria-label="Connection"
-          value={connection}
-          onChange={(e) => setConnection(e.currentTarget.value)}
-        >
-          <option value="">All connections</option>
-          {(connections.data?.connections ?? []).map((c) => (
-            <option value={c.id}>{c.name}</option>
-          ))}
-        </select>
+        <ConnectionSelect value={connection} onChange={setConnection} />
         <select aria-label="Status" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
           <option value="">Any status</option>
           {STATUSES.map((s) => (
@@ -54,45 +46,40 @@ export function Accounts() {
           ))}
         </select>
       </div>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>Identifier</th>
-              <th class="hide-narrow">Connection</th>
-              <th>Status</th>
-              <th class="hide-narrow">Token expires</th>
-              <th class="hide-narrow">Refresh token expires</th>
-              <th class="hide-narrow">Last used</th>
-              <th class="hide-narrow">Last refresh</th>
-            </tr>
-          </thead>
-          <tbody>
-            {accounts.map((a) => (
-              <tr data-account={a.identifier}>
-                <td>
-                  <a href={`/accounts/${a.id}`}>{a.identifier}</a>
-                  <div class="hint mono">{a.id}</div>
-                </td>
-                <td class="hide-narrow">{a.connection}</td>
-                <td>
-                  <StatusBadge status={a.status} />
-                  {a.statusReason && <div class="hint">{a.statusReason}</div>}
-                </td>
-                <td class="hide-narrow" title={dateTime(a.accessTokenExpiresAt)}>
-                  {relative(a.accessTokenExpiresAt)}
-                </td>
-                <td class="hide-narrow" title={dateTime(a.refreshTokenExpiresAt)}>
-                  {relative(a.refreshTokenExpiresAt)}
-                </td>
-                <td class="hide-narrow">{relative(a.lastUsedAt)}</td>
-                <td class="hide-narrow">{lastRefresh(a)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {list.data && accounts.length === 0 && <div class="empty">No connected accounts match.</div>}
-      </div>
+      <Table
+        columns={[
+          'Identifier',
+          wide('Connection'),
+          'Status',
+          wide('Token expires'),
+          wide('Refresh token expires'),
+          wide('Last used'),
+          wide('Last refresh'),
+        ]}
+        empty={list.data && accounts.length === 0 && 'No connected accounts match.'}
+      >
+        {accounts.map((a) => (
+          <tr data-account={a.identifier}>
+            <td>
+              <a href={`/accounts/${a.id}`}>{a.identifier}</a>
+              <div class="hint mono">{a.id}</div>
+            </td>
+            <td class="hide-narrow">{a.connection}</td>
+            <td>
+              <StatusBadge status={a.status} />
+              {a.statusReason && <div class="hint">{a.statusReason}</div>}
+            </td>
+            <td class="hide-narrow" title={dateTime(a.accessTokenExpiresAt)}>
+              {relative(a.accessTokenExpiresAt)}
+            </td>
+            <td class="hide-narrow" title={dateTime(a.refreshTokenExpiresAt)}>
+              {relative(a.refreshTokenExpiresAt)}
+            </td>
+            <td class="hide-narrow">{relative(a.lastUsedAt)}</td>
+            <td class="hide-narrow">{lastRefresh(a)}</td>
+          </tr>
+        ))}
+      </Table>
       {list.data && list.data.total > accounts.length && (
         <p class="hint">
           Showing {accounts.length} of {list.data.total}; narrow the search to see the rest.

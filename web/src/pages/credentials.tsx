@@ -1,6 +1,10 @@
 import { useState } from 'preact/hooks';
-import { ApiError, get, post } from '../api';
-import { Badge, Confirm, CopyButton, Dialog, Notice, PageHead, useLoad } from '../components/ui';
+import { get, post } from '../api';
+import { CheckList } from '../components/check-list';
+import { TextField } from '../components/fields';
+import { FormDialog } from '../components/form-dialog';
+import { Table, wide } from '../components/table';
+import { Badge, Confirm, CopyButton, Notice, PageHead, useLoad } from '../components/ui';
 import { relative } from '../format';
 
 interface Client {
@@ -60,47 +64,34 @@ export function Credentials() {
           </div>
         </div>
       )}
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th class="hide-narrow">Client ID</th>
-              <th class="hide-narrow">Scopes</th>
-              <th>Status</th>
-              <th class="hide-narrow">Last used</th>
-              <th>
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {clients.map((c) => (
-              <tr data-client={c.id}>
-                <td>
-                  <strong>{c.name}</strong>
-                  <div class="hint">created {relative(c.createdAt)}</div>
-                </td>
-                <td class="hide-narrow mono">{c.id}</td>
-                <td class="hide-narrow">
-                  {c.scopes.join(' ')}
-                  {c.connections && <div class="hint">only {c.connections.join(', ')}</div>}
-                </td>
-                <td>{c.revokedAt ? <Badge tone="idle">Revoked</Badge> : <Badge tone="ok">Active</Badge>}</td>
-                <td class="hide-narrow">{relative(c.lastUsedAt)}</td>
-                <td>
-                  {!c.revokedAt && (
-                    <button type="button" class="danger" onClick={() => setRevoking(c)}>
-                      Revoke
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {list.data && clients.length === 0 && <div class="empty">No API credentials yet.</div>}
-      </div>
+      <Table
+        columns={['Name', wide('Client ID'), wide('Scopes'), 'Status', wide('Last used')]}
+        actions
+        empty={list.data && clients.length === 0 && 'No API credentials yet.'}
+      >
+        {clients.map((c) => (
+          <tr data-client={c.id}>
+            <td>
+              <strong>{c.name}</strong>
+              <div class="hint">created {relative(c.createdAt)}</div>
+            </td>
+            <td class="hide-narrow mono">{c.id}</td>
+            <td class="hide-narrow">
+              {c.scopes.join(' ')}
+              {c.connections && <div class="hint">only {c.connections.join(', ')}</div>}
+            </td>
+            <td>{c.revokedAt ? <Badge tone="idle">Revoked</Badge> : <Badge tone="ok">Active</Badge>}</td>
+            <td class="hide-narrow">{relative(c.lastUsedAt)}</td>
+            <td>
+              {!c.revokedAt && (
+                <button type="button" class="danger" onClick={() => setRevoking(c)}>
+                  Revoke
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </Table>
       {creating && list.data && (
         <CreateDialog
           scopes={list.data.scopes}
@@ -137,61 +128,23 @@ function CreateDialog(props: {
 }) {
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState(props.defaults);
-  const [error, setError] = useState<string>();
   return (
-    <Dialog
+    <FormDialog
       id="create-client"
       title="Create API credentials"
+      submitLabel="Create"
       onClose={props.onClose}
-      footer={
-        <>
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="create-client-form" class="primary">
-            Create
-          </button>
-        </>
-      }
+      onSubmit={async () => props.onCreated(await post<Created>('/clients', { name, scopes }))}
     >
-      <form
-        id="create-client-form"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          try {
-            props.onCreated(await post<Created>('/clients', { name, scopes }));
-          } catch (err) {
-            setError(err instanceof ApiError ? err.message : String(err));
-          }
-        }}
-      >
-        {error && <Notice tone="error">{error}</Notice>}
-        <label for="client-name">
-          Name <span class="hint">— shown to users on authorization pages</span>
-        </label>
-        <input
-          id="client-name"
-          type="text"
-          value={name}
-          onInput={(e) => setName(e.currentTarget.value)}
-          required
-        />
-        <fieldset style="border:0;padding:0;margin:0">
-          <legend style="font-weight:600;font-size:.9rem;margin:.75rem 0 .3rem">Scopes</legend>
-          {props.scopes.map((s) => (
-            <label class="scope" style="border:0;padding:.25rem 0">
-              <input
-                type="checkbox"
-                checked={scopes.includes(s)}
-                onChange={(e) =>
-                  setScopes((cur) => (e.currentTarget.checked ? [...cur, s] : cur.filter((x) => x !== s)))
-                }
-              />
-              <span class="mono">{s}</span>
-            </label>
-          ))}
-        </fieldset>
-      </form>
-    </Dialog>
+      <TextField
+        id="client-name"
+        label="Name"
+        hint="shown to users on authorization pages"
+        value={name}
+        onValue={setName}
+        required
+      />
+      <CheckList legend="Scopes" options={props.scopes} value={scopes} onChange={setScopes} />
+    </FormDialog>
   );
 }

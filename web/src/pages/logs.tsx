@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, qs } from '../api';
+import { ConnectionSelect } from '../components/connection-select';
+import { Table, wide } from '../components/table';
 import { Badge, Notice, PageHead, useLoad } from '../components/ui';
 import { dateTime, relative } from '../format';
-import type { ConnectionView } from './types';
 
 type Tab = 'proxy' | 'tools' | 'events';
 type Row = Record<string, unknown> & { id: string };
@@ -13,6 +14,7 @@ const TABS: Array<[Tab, string]> = [
 ];
 
 const statusTone = (s: number) => (s < 400 ? 'ok' : s < 500 ? 'warn' : 'bad');
+/** The account's identifier (its id where the row has none, as events), linking to its page. */
 const account = (r: Row) =>
   r.connectedAccountId ? (
     <a href={`/accounts/${r.connectedAccountId}`}>{String(r.identifier ?? r.connectedAccountId)}</a>
@@ -20,16 +22,17 @@ const account = (r: Row) =>
     '—'
   );
 
+/** When it happened: "3m ago", the full date and time on hover. */
+const time = (field: 'startedAt' | 'occurredAt') => (r: Row) => (
+  <span class="nowrap" title={dateTime(r[field] as string)}>
+    {relative(r[field] as string)}
+  </span>
+);
+
+/** Each tab's columns: header, cell, and whether phones hide it. */
 const COLUMNS: Record<Tab, Array<[string, (r: Row) => unknown, boolean?]>> = {
   proxy: [
-    [
-      'Time',
-      (r) => (
-        <span class="nowrap" title={dateTime(r.startedAt as string)}>
-          {relative(r.startedAt as string)}
-        </span>
-      ),
-    ],
+    ['Time', time('startedAt')],
     ['Account', account],
     ['Method', (r) => <span class="mono">{String(r.method)}</span>],
     ['Path', (r) => <span class="mono">{String(r.path)}</span>],
@@ -38,14 +41,7 @@ const COLUMNS: Record<Tab, Array<[string, (r: Row) => unknown, boolean?]>> = {
     ['Retries', (r) => String(r.retries), true],
   ],
   tools: [
-    [
-      'Time',
-      (r) => (
-        <span class="nowrap" title={dateTime(r.startedAt as string)}>
-          {relative(r.startedAt as string)}
-        </span>
-      ),
-    ],
+    ['Time', time('startedAt')],
     ['Account', account],
     ['Tool', (r) => <span class="mono">{String(r.toolName)}</span>],
     ['Outcome', (r) => <Badge tone={r.outcome === 'success' ? 'ok' : 'bad'}>{String(r.outcome)}</Badge>],
@@ -54,25 +50,10 @@ const COLUMNS: Record<Tab, Array<[string, (r: Row) => unknown, boolean?]>> = {
     ['Calls', (r) => String(r.upstreamCalls), true],
   ],
   events: [
-    [
-      'Time',
-      (r) => (
-        <span class="nowrap" title={dateTime(r.occurredAt as string)}>
-          {relative(r.occurredAt as string)}
-        </span>
-      ),
-    ],
+    ['Time', time('occurredAt')],
     ['Event', (r) => <span class="mono">{String(r.type)}</span>],
     ['Connection', (r) => String(r.connection ?? '—'), true],
-    [
-      'Account',
-      (r) =>
-        r.connectedAccountId ? (
-          <a href={`/accounts/${r.connectedAccountId}`}>{String(r.connectedAccountId)}</a>
-        ) : (
-          '—'
-        ),
-    ],
+    ['Account', account],
   ],
 };
 
@@ -89,7 +70,6 @@ export function Logs() {
       '/logs/settings',
     ),
   );
-  const connections = useLoad(() => get<{ connections: ConnectionView[] }>('/connections'));
 
   const load = async (cursor: string | null) => {
     const params: Record<string, string> = { connection, cursor: cursor ?? '' };
@@ -133,16 +113,7 @@ export function Logs() {
         ))}
       </div>
       <div class="filters">
-        <select
-          aria-label="Connection"
-          value={connection}
-          onChange={(e) => setConnection(e.currentTarget.value)}
-        >
-          <option value="">All connections</option>
-          {(connections.data?.connections ?? []).map((c) => (
-            <option value={c.id}>{c.name}</option>
-          ))}
-        </select>
+        <ConnectionSelect value={connection} onChange={setConnection} />
         {tab === 'proxy' ? (
           <select aria-label="Outcome" value={filter} onChange={(e) => setFilter(e.currentTarget.value)}>
             <option value="">Any status</option>
@@ -164,27 +135,19 @@ export function Logs() {
         )}
       </div>
       {error && <Notice tone="error">{error}</Notice>}
-      <div class="table-wrap">
-        <table id={`log-${tab}`}>
-          <thead>
-            <tr>
-              {COLUMNS[tab].map(([label, , narrowHidden]) => (
-                <th class={narrowHidden ? 'hide-narrow' : undefined}>{label}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr>
-                {COLUMNS[tab].map(([, cell, narrowHidden]) => (
-                  <td class={narrowHidden ? 'hide-narrow' : undefined}>{cell(row) as never}</td>
-                ))}
-              </tr>
+      <Table
+        id={`log-${tab}`}
+        columns={COLUMNS[tab].map(([label, , narrowHidden]) => (narrowHidden ? wide(label) : label))}
+        empty={rows.length === 0 && 'Nothing logged yet.'}
+      >
+        {rows.map((row) => (
+          <tr>
+            {COLUMNS[tab].map(([, cell, narrowHidden]) => (
+              <td class={narrowHidden ? 'hide-narrow' : undefined}>{cell(row) as never}</td>
             ))}
-          </tbody>
-        </table>
-        {rows.length === 0 && <div class="empty">Nothing logged yet.</div>}
-      </div>
+          </tr>
+        ))}
+      </Table>
       {next && (
         <p>
           <button type="button" onClick={() => load(next)}>

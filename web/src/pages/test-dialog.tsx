@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, get, post } from '../api';
+import { errorText, get, post } from '../api';
+import { TextField } from '../components/fields';
 import { CopyField, Dialog, Notice, StatusBadge } from '../components/ui';
 import type { AccountView, ConnectionView } from './types';
 
@@ -39,16 +40,15 @@ export function TestDialog(props: { connection: ConnectionView; onClose: () => v
               setLink(await post(`/connections/${props.connection.id}/test`, { identifier }));
               setStatus('PENDING_AUTH');
             } catch (err) {
-              setError(err instanceof ApiError ? err.message : String(err));
+              setError(errorText(err));
             }
           }}
         >
-          <label for="test-identifier">Test identifier</label>
-          <input
+          <TextField
             id="test-identifier"
-            type="text"
+            label="Test identifier"
             value={identifier}
-            onInput={(e) => setIdentifier(e.currentTarget.value)}
+            onValue={setIdentifier}
             required
           />
           <div style="margin-top:1rem">

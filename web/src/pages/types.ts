@@ -1,3 +1,5 @@
+import type { ConnectionView as ServerConnectionView } from '../../../src/accounts/connection-view';
+
 export interface Scope {
   name: string;
   description: string;
@@ -14,21 +16,9 @@ export interface Provider {
   defaultScopes: string[];
 }
 
-export interface ConnectionView {
-  id: string;
-  name: string;
-  provider: string;
-  clientId: string;
-  hasClientSecret: boolean;
-  scopes: string[];
-  authorizeUrl: string;
-  tokenUrl: string;
-  apiBaseUrl: string;
-  enabled: boolean;
-  redirectUri: string;
-  authType: string;
+/** A connection as the dashboard API lists it: the server's view plus whether it is ready to use. */
+export interface ConnectionView extends ServerConnectionView {
   configured: boolean;
-  updatedAt: string;
 }
 
 export interface AccountView {
