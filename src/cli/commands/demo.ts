@@ -8,6 +8,7 @@ import { SEED_IDS, startAirtableEmulator } from '../../emulators/airtable/index.
 import { createLogger } from '../../log/logger.js';
 import { startLatchkey } from '../../runtime.js';
 import type { Store } from '../../store/index.js';
+import { onShutdownSignal } from '../signals.js';
 
 interface DemoFlags {
   port: string;
@@ -95,12 +96,15 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     clientId: state.oauthClientId,
     clientSecret: state.oauthClientSecret,
   });
-  const stop = async () => {
-    await emulator.close();
-    await latchkey.close(5000);
-  };
-  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
-  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
+  onShutdownSignal(() => {
+    void emulator
+      .close()
+      .then(() => latchkey.close(5000))
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+  });
 
   const env = `SCALEKIT_ENV_URL=${latchkey.config.publicUrl} SCALEKIT_CLIENT_ID=${state.apiClientId} SCALEKIT_CLIENT_SECRET=${state.apiClientSecret}`;
   process.stdout.write(

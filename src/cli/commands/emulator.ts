@@ -5,6 +5,7 @@ import {
   startAirtableEmulator,
 } from '../../emulators/airtable/index.js';
 import { isRedirectUri, redirectUriProblem } from '../../emulators/airtable/options.js';
+import { onShutdownSignal } from '../signals.js';
 
 /** Raw commander values of `latchkey emulator airtable`. */
 interface RawOptions {
@@ -80,13 +81,10 @@ export function parseEmulatorFlags(raw: RawOptions): Parsed {
 
 function waitForShutdownSignal(): Promise<void> {
   return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+    const off = onShutdownSignal(() => {
+      off();
       resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    });
   });
 }
 

@@ -3,6 +3,7 @@ import { createLogger } from '../../log/logger.js';
 import { startLatchkey } from '../../runtime.js';
 import type { DevCertificate } from '../../tls/dev-cert.js';
 import { addStoreOptions, configFrom } from '../context.js';
+import { onShutdownSignal } from '../signals.js';
 
 /** What each SDK needs to trust the generated CA, ready to paste into a shell. */
 export function sdkEnvironment(publicUrl: string, cert: DevCertificate): string {
@@ -56,13 +57,7 @@ export function serveCommand(): Command {
       log.info({ url: running.url, publicUrl: running.config.publicUrl }, 'listening');
       // A stray rejection must never take the process (and its in-memory token commits) down.
       process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
-      let stopping = false;
       const stop = async (signal: string) => {
-        if (stopping) {
-          log.warn({ signal }, 'second signal: exiting now');
-          process.exit(1);
-        }
-        stopping = true;
         const graceMs = running.config.shutdownGraceMs;
         log.info({ signal, graceMs }, 'draining: no new connections; finishing requests and refreshes');
         const force = setTimeout(() => process.exit(1), graceMs + 5_000);
@@ -71,8 +66,13 @@ export function serveCommand(): Command {
         log.info({ unfinishedRefreshes }, 'stopped');
         process.exit(unfinishedRefreshes > 0 ? 1 : 0);
       };
-      process.on('SIGINT', () => void stop('SIGINT'));
-      process.on('SIGTERM', () => void stop('SIGTERM'));
+      onShutdownSignal(
+        (signal) => void stop(signal),
+        (signal) => {
+          log.warn({ signal }, 'second signal: exiting now');
+          process.exit(1);
+        },
+      );
     },
   );
 }
