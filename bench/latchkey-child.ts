@@ -7,6 +7,7 @@ import type { RunningLatchkey } from '../src/runtime.js';
 import { loadLatchkey } from './dist.js';
 import { processUsage, serve } from './ipc.js';
 import { seedAccounts } from './seed.js';
+import { refreshReport } from './storm-report.js';
 
 const L = await loadLatchkey();
 
@@ -63,9 +64,11 @@ const handlers = {
   async seed(arg: { count: number; accessToken: string; refreshToken: string }) {
     return seedAccounts(lk().store, { connectionName: CONNECTION_NAME, from: 0, ...arg }, lk().config);
   },
-  async seedMore(arg: { from: number; count: number; accessToken: string; refreshToken: string }) {
+  /** More `scale-<i>` accounts: shared tokens, or one pair each with lifecycle columns (the storm). */
+  async seedMore(arg: Omit<Parameters<typeof seedAccounts>[1], 'connectionName'>) {
     return seedAccounts(lk().store, { connectionName: CONNECTION_NAME, ...arg }, lk().config);
   },
+  refreshReport: (arg: { expiry: number; since: number }) => refreshReport(lk().store, arg),
 
   /** Stops the server but keeps its data folder (cold-start runs). */
   async stopServer() {

@@ -10,10 +10,17 @@ type ConfigModule = typeof import('../src/config/config.js');
 
 const BATCH = 500;
 
+export interface SeededLifecycle {
+  lastRefreshedAt: number;
+  lastUsedAt: number | null;
+  refreshExpiresAt: number | null;
+  refreshDueAt: number | null;
+}
+
 /**
  * `count` ACTIVE connected accounts `scale-<i>` inserted in batches straight into the store, each
- * with its own sealed copy of the given tokens (AAD bound to its row, as a real grant stores
- * them). Returns how long it took. For the scale runs only.
+ * with its own sealed copy of the given tokens, or its own pair (AAD bound to its row, as a real
+ * grant stores them). Returns how long it took. For the scale runs only.
  */
 export async function seedAccounts(
   store: Store,
@@ -22,9 +29,14 @@ export async function seedAccounts(
     /** First index: accounts are `scale-<from>` … `scale-<from + count − 1>`. */
     from: number;
     count: number;
-    accessToken: string;
-    refreshToken: string;
+    /** The tokens every account gets a sealed copy of, unless `pairs` is given. */
+    accessToken?: string;
+    refreshToken?: string;
     expiresAt?: number;
+    /** Account `scale-<from + k>` gets `pairs[k]`: its own grant (the storm run). */
+    pairs?: Array<{ accessToken: string; refreshToken: string; scopes?: string[] }>;
+    /** Token-lifecycle columns, as the refresher or the proxy would have left them. */
+    lifecycle?: SeededLifecycle;
   },
   config?: Parameters<KeyModule['resolveMasterKey']>[0],
 ): Promise<{ seeded: number; ms: number }> {
@@ -47,7 +59,16 @@ export async function seedAccounts(
     const rows = [];
     for (let i = start; i < Math.min(end, start + BATCH); i++) {
       const id = newId('ca');
-      const tokens = { accessToken: arg.accessToken, refreshToken: arg.refreshToken, scopes: [], expiresAt };
+      const pair = arg.pairs ? arg.pairs[i - arg.from] : arg;
+      if (!pair?.accessToken || !pair.refreshToken) throw new Error(`no tokens for scale-${i}`);
+      const { accessToken, refreshToken } = pair;
+      const tokens = {
+        accessToken,
+        refreshToken,
+        scopes: arg.pairs?.[i - arg.from]?.scopes ?? [],
+        expiresAt,
+      };
+      const life = arg.lifecycle;
       rows.push({
         id,
         connection_id: connection.id,
@@ -55,13 +76,14 @@ export async function seedAccounts(
         organization_id: '',
         user_id: '',
         status: 'ACTIVE',
-        refresh_expires_at: null,
         refresh_lease_owner: null,
         refresh_lease_until: null,
-        last_refreshed_at: now,
-        last_used_at: null,
         created_at: now,
         ...codec.tokenColumns(id, tokens, now),
+        refresh_expires_at: life?.refreshExpiresAt ?? null,
+        refresh_due_at: life?.refreshDueAt ?? null,
+        last_refreshed_at: life?.lastRefreshedAt ?? now,
+        last_used_at: life?.lastUsedAt ?? null,
       });
     }
     await store.db.insertInto('connected_accounts').values(rows).execute();

@@ -50,6 +50,7 @@ export async function setUp(
   children: Pick<Bench, 'lk' | 'emu' | 'fwd'>,
   stormAccounts: number,
   latchkeyStart: Parameters<LatchkeyApi['start']>[0] = {},
+  emulatorStart: { tokenRateLimitPerSecond?: number } = {},
 ): Promise<Bench> {
   const { lk, emu, fwd } = children;
   const { url: latchkeyUrl } = await lk.call('start', latchkeyStart);
@@ -58,6 +59,7 @@ export async function setUp(
     clientId: conn.clientId,
     clientSecret: conn.clientSecret,
     redirectUris: [conn.redirectUri],
+    ...emulatorStart,
   });
   const { url: forwarderUrl, h2Url: forwarderH2Url } = await fwd.call('start', { upstream: em.url });
   await lk.call('pointConnection', {

@@ -74,6 +74,21 @@ export const GATEWAY: Omit<Feature, 'status'>[] = [
   },
   {
     feature:
+      "A measured refresh storm: 10,000 accounts expiring together all renewed in time, within the provider's rate",
+    docs: [doc('docs/benchmarks.md', 'Scale'), doc('docs/reliability.md', 'The token lifecycle')],
+    proof: [
+      'src/accounts/refresh/background.test.ts',
+      'src/accounts/refresh/policy.test.ts',
+      'src/emulators/airtable/seed-grants.test.ts',
+    ],
+    probes: [
+      { file: 'docs/benchmarks.md', lacks: '| **not run**' },
+      { file: 'bench/scale.ts', has: 'storm-sqlite 10000' },
+      { env: 'LATCHKEY_REFRESHER_RATE' },
+    ],
+  },
+  {
+    feature:
       "`/proxy`: the provider's answer passed through; header, method and path policy; Latchkey's refusals marked `x-latchkey-error`",
     docs: [readme('What is on the one port'), doc('docs/configuration.md', 'Proxy')],
     proof: [

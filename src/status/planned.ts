@@ -40,9 +40,4 @@ export const PLANNED: Omit<Feature, 'status' | 'proof'>[] = [
     docs: [doc('docs/benchmarks.md', 'Results (issue 13)')],
     probes: [{ file: 'docs/benchmarks.md', lacks: 'is **not met**' }],
   },
-  {
-    feature: 'A measured refresh storm of 10,000 accounts (the bench runs 10)',
-    docs: [doc('docs/benchmarks.md', 'Scale')],
-    probes: [{ file: 'docs/benchmarks.md', lacks: '| **not run**' }],
-  },
 ];

@@ -16,8 +16,9 @@ const BLOCKED_SLEEP_MS = 1000;
  * recently used accounts renewed ahead of expiry (policy.ts decides when; the due time is stored on
  * each account). Work is claimed in the database (`FOR UPDATE SKIP LOCKED` on PostgreSQL), so
  * replicas share it; every refresh goes through the same refresher — single-flight and lease — as
- * the on-demand path, so the two never race. Bounded concurrency, a per-provider rate budget,
- * jittered sleeps, and backoff when the database fails.
+ * the on-demand path, so the two never race. Bounded concurrency, a per-provider rate budget
+ * asked before claiming (a storm of due accounts is worked off evenly at the rate, not claimed
+ * and given back), jittered sleeps, and backoff when the database fails.
  */
 export function createBackgroundRefresher(deps: {
   store: Pick<Store, 'accounts' | 'connections'>;
@@ -29,6 +30,8 @@ export function createBackgroundRefresher(deps: {
   const { concurrency, scanIntervalMs, ratePerProvider, leaseMs } = deps.config.refresh;
   const budget = createRateBudget(ratePerProvider);
   let active = 0;
+  /** Launched accounts that have not asked the budget yet: they count against it already. */
+  let undecided = 0;
   let stopped = true;
   let errors = 0;
   let plannedAt = Number.POSITIVE_INFINITY;
@@ -40,14 +43,23 @@ export function createBackgroundRefresher(deps: {
 
   function launch(id: string, claimed: boolean): void {
     active++;
+    undecided++;
+    let deciding = true;
+    const decided = () => {
+      if (deciding) undecided--;
+      deciding = false;
+    };
     (async () => {
       const account = await store.accounts.getById(id);
       const connection = account && (await store.connections.getById(account.connectionId));
       if (!account || !connection) {
+        decided();
         if (claimed) await store.accounts.releaseRefreshLease(id, refresher.owner, null);
         return;
       }
-      if (!budget.tryTake(connection.provider)) {
+      const allowed = budget.tryTake(connection.provider);
+      decided();
+      if (!allowed) {
         const later = Date.now() + budget.waitMs(connection.provider);
         if (claimed) await store.accounts.releaseRefreshLease(id, refresher.owner, later);
         return;
@@ -61,15 +73,19 @@ export function createBackgroundRefresher(deps: {
         ),
       )
       .finally(() => {
+        decided();
         active--;
         wake();
       });
   }
 
-  /** One pass: claim due work up to the free slots; returns how long to sleep. */
+  /** One pass: claim due work up to the free slots and the budget; returns how long to sleep. */
   async function pass(): Promise<number> {
     const now = Date.now();
-    const slots = concurrency - active;
+    const free = concurrency - active;
+    const slots = Math.min(free, budget.spare() - undecided);
+    // Out of budget, not of slots: sleep until it refills (or the launches waiting on it decide).
+    if (free > 0 && slots <= 0) return Math.max(1, budget.soonestMs());
     if (slots > 0) {
       const claimed = await store.accounts.claimDueRefreshes(refresher.owner, now + leaseMs, now, slots);
       for (const id of claimed) launch(id, true);

@@ -66,10 +66,10 @@ describe('refresh policy', () => {
 });
 
 describe('rate budget', () => {
-  it('allows a one-second burst per key, then the rate', () => {
+  it('spreads takes evenly per key: no burst past a tenth of a second’s worth (at least one)', () => {
     let now = 0;
     const budget = createRateBudget(2, () => now);
-    expect([budget.tryTake('a'), budget.tryTake('a'), budget.tryTake('a')]).toEqual([true, true, false]);
+    expect([budget.tryTake('a'), budget.tryTake('a')]).toEqual([true, false]);
     expect(budget.tryTake('b')).toBe(true); // keys are independent
     expect(budget.waitMs('a')).toBe(500);
     now = 499;
@@ -77,6 +77,33 @@ describe('rate budget', () => {
     now = 500;
     expect(budget.tryTake('a')).toBe(true);
     now = 10_000;
-    expect([budget.tryTake('a'), budget.tryTake('a'), budget.tryTake('a')]).toEqual([true, true, false]);
+    expect([budget.tryTake('a'), budget.tryTake('a')]).toEqual([true, false]);
+  });
+
+  it('never allows more than the rate within any one second, even when the bucket would', () => {
+    let now = 0;
+    const budget = createRateBudget(20, () => now);
+    const takes: number[] = [];
+    for (now = 0; now < 3000; now += 10) while (budget.tryTake('p')) takes.push(now);
+    for (const t of takes) expect(takes.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(20);
+    // The bucket alone (two at once, then one per 50 ms) would have allowed 21 in the first second.
+    expect(takes.filter((t) => t < 1000)).toHaveLength(20);
+    expect(takes.length).toBeGreaterThanOrEqual(58);
+  });
+
+  it('tells the refresher how much to claim and how long to wait', () => {
+    let now = 0;
+    const budget = createRateBudget(20, () => now);
+    expect(budget.spare()).toBe(1); // no provider known yet: claim one, learn it
+    expect(budget.soonestMs()).toBe(0);
+    expect(budget.tryTake('a')).toBe(true);
+    expect(budget.spare()).toBe(1);
+    expect(budget.tryTake('a')).toBe(true);
+    expect(budget.spare()).toBe(0);
+    expect(budget.soonestMs()).toBe(50);
+    expect(budget.tryTake('b')).toBe(true);
+    expect(budget.spare()).toBe(1); // b still has one
+    now = 50;
+    expect(budget.waitMs('a')).toBe(0);
   });
 });

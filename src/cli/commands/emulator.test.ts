@@ -134,6 +134,7 @@ describe('latchkey emulator airtable (in process)', () => {
       refreshTokenReuses: 0,
       apiCalls: 0,
       rateLimited: 0,
+      tokenRateLimited: 0,
       webhookNotifications: 0,
       revocations: 0,
     });

@@ -21,6 +21,8 @@ export interface EmulatorContext {
   state: EmulatorState;
   stats: EmulatorStats;
   rateLimiter: RateLimiter;
+  /** The token endpoint's own limit (off unless `tokenRateLimitPerSecond` is set). */
+  tokenRateLimiter: RateLimiter;
   workspace: BaseModel[];
   iterators: Map<string, ListIterator>;
   webhooks: WebhookStore;
@@ -37,6 +39,7 @@ export function createContext(config: EmulatorConfig, now: () => number = Date.n
     state: new EmulatorState(now),
     stats: createStats(),
     rateLimiter: new RateLimiter(config.rateLimitPerSecond, config.rateLimitLockoutSec, now),
+    tokenRateLimiter: new RateLimiter(config.tokenRateLimitPerSecond, 0, now),
     workspace: createSeedWorkspace(),
     iterators: new Map(),
     webhooks: new WebhookStore(),

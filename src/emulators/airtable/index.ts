@@ -25,5 +25,7 @@ export type {
   EmulatorData,
   EmulatorStats,
   EmulatorUser,
+  SeededPair,
+  SeedGrantsOptions,
 } from './types.js';
 export type { WebhookModel } from './webhook-store.js';

@@ -42,6 +42,7 @@ const optionsSchema = z.object({
   codeTtlSec: positive.default(600),
   rateLimitPerSecond: nonNegative.default(5),
   rateLimitLockoutSec: nonNegative.default(30),
+  tokenRateLimitPerSecond: nonNegative.default(0),
   registeredScopes: z.array(z.string().min(1)).min(1).optional(),
   user: z.object({ id: z.string().min(1), email: z.string().min(1), name: z.string().optional() }).optional(),
   appName: z.string().min(1).default('Latchkey'),
@@ -63,6 +64,7 @@ export interface EmulatorConfig {
   codeTtlSec: number;
   rateLimitPerSecond: number;
   rateLimitLockoutSec: number;
+  tokenRateLimitPerSecond: number;
   registeredScopes: readonly string[];
   user: EmulatorUser;
   appName: string;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RateLimiter } from './rate-limit.js';
 import { SEED_IDS } from './seed.js';
 import { startAirtableEmulator } from './server.js';
-import { obtainTokens } from './testing.js';
+import { obtainTokens, postToken } from './testing.js';
 
 describe('RateLimiter', () => {
   it('allows N per second, then locks the key out for the lockout period', () => {
@@ -75,6 +75,30 @@ describe('rate limit over HTTP', () => {
       }
       expect(last?.status).toBe(429);
       expect(last?.headers.get('retry-after')).toBe('30');
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('limits the token endpoint only when tokenRateLimitPerSecond is set, without a lockout', async () => {
+    const emu = await startAirtableEmulator({
+      clientId: 'c',
+      redirectUris: ['http://localhost:1/cb'],
+      tokenRateLimitPerSecond: 1,
+    });
+    try {
+      const [a, b] = emu.seedGrants(2);
+      const refresh = (token: string) =>
+        postToken(emu, { grant_type: 'refresh_token', refresh_token: token });
+      const answers = await Promise.all([refresh(a!.refreshToken), refresh(b!.refreshToken)]);
+      const limited = answers.find((r) => r.status === 429);
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 429]);
+      expect(limited?.headers.get('retry-after')).toBe('1');
+      expect(await limited?.json()).toEqual({
+        error: { type: 'RATE_LIMIT_REACHED', message: 'Rate limit exceeded. Please try again later' },
+      });
+      // Refused before it was read: the refused refresh token was not rotated.
+      expect(emu.stats()).toMatchObject({ tokenRateLimited: 1, refreshes: 1, refreshTokenReuses: 0 });
     } finally {
       await emu.close();
     }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleApi } from './api/router.js';
-import { handleAuthorize } from './authorize.js';
+import { defaultBaseIds, handleAuthorize } from './authorize.js';
 import { handleConsent } from './consent.js';
 import { CONSENT_PATH } from './consent-page.js';
 import { createContext, type EmulatorContext } from './context.js';
@@ -118,6 +118,13 @@ export async function startAirtableEmulator(options: AirtableEmulatorOptions): P
     inspect: () => ({ bases: ctx.workspace, webhooks: (baseId: string) => ctx.webhooks.list(baseId) }),
     issuedSecrets: () => ctx.state.issuedSecrets(),
     addPersonalAccessToken: addPat,
+    seedGrants: (count, opts = {}) =>
+      ctx.state.seedGrants(config.clientId, count, {
+        scopes: opts.scopes ?? [...config.registeredScopes],
+        baseIds: defaultBaseIds(ctx),
+        accessTtlSec: opts.accessTtlSec ?? config.accessTokenTtlSec,
+        refreshTtlSec: opts.refreshTtlSec ?? config.refreshTokenTtlSec,
+      }),
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

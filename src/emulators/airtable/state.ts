@@ -137,6 +137,23 @@ export class EmulatorState {
     return { accessToken, refreshToken, scopes };
   }
 
+  /**
+   * `count` approved grants, each with its token pair, minted without the OAuth dance (the pair is
+   * what a code exchange would return). For benches and tests that need many accounts at once.
+   */
+  seedGrants(
+    clientId: string,
+    count: number,
+    grant: { scopes: string[]; baseIds: string[]; accessTtlSec: number; refreshTtlSec: number },
+  ): TokenPair[] {
+    const pairs: TokenPair[] = [];
+    for (let i = 0; i < count; i++) {
+      const g = this.createGrant(clientId, grant.scopes, grant.baseIds);
+      pairs.push(this.issuePair(g, g.scopes, grant.accessTtlSec, grant.refreshTtlSec));
+    }
+    return pairs;
+  }
+
   /** Marks a refresh token used and kills the access token issued with it, at once. */
   rotate(refreshToken: string): void {
     const record = this.refreshTokens.get(refreshToken);

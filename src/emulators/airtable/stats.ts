@@ -9,6 +9,7 @@ export function createStats(): EmulatorStats {
     refreshTokenReuses: 0,
     apiCalls: 0,
     rateLimited: 0,
+    tokenRateLimited: 0,
     webhookNotifications: 0,
     revocations: 0,
   };

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticateClient } from './client-auth.js';
 import type { EmulatorContext } from './context.js';
-import { sendJson, sendOAuthError } from './errors.js';
+import { API_MESSAGES, sendApiError, sendJson, sendOAuthError } from './errors.js';
 import { mediaType, parseParams, readBody } from './http-util.js';
 import { CODE_VERIFIER, s256 } from './pkce.js';
 import { parseScopes } from './scopes.js';
@@ -92,6 +92,13 @@ export async function handleToken(ctx: EmulatorContext, req: IncomingMessage, re
   if (!body.ok) {
     const status = body.reason === 'too_large' ? 413 : 400;
     return sendJson(res, status, { error: 'invalid_request', error_description: 'Request body too large' });
+  }
+  // Counted once the body is read, so a refused request leaves the connection reusable.
+  const limit = ctx.tokenRateLimiter.hit('token');
+  if (!limit.ok) {
+    ctx.stats.tokenRateLimited++;
+    res.setHeader('Retry-After', String(limit.retryAfterSec));
+    return sendApiError(res, 429, 'RATE_LIMIT_REACHED', API_MESSAGES.RATE_LIMIT_REACHED);
   }
   if (mediaType(req) !== 'application/x-www-form-urlencoded') {
     return sendOAuthError(res, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded');

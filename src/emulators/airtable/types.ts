@@ -35,6 +35,12 @@ export interface AirtableEmulatorOptions {
   rateLimitPerSecond?: number;
   /** Default 30. */
   rateLimitLockoutSec?: number;
+  /**
+   * Token-endpoint requests per second (any one-second window) before it answers 429; default 0,
+   * no limit. Airtable documents none per integration (only "below 10 per second per token"): this
+   * exists to prove a client stays within a rate it is given (the refresh-storm bench).
+   */
+  tokenRateLimitPerSecond?: number;
   /** Scopes enabled on the integration; default: every basic scope. */
   registeredScopes?: string[];
   /** The signed-in Airtable user; default a fixed demo user. */
@@ -62,6 +68,8 @@ export interface EmulatorStats {
   refreshTokenReuses: number;
   apiCalls: number;
   rateLimited: number;
+  /** Token-endpoint requests answered 429 (`tokenRateLimitPerSecond`). */
+  tokenRateLimited: number;
   /** Webhook pings sent (delivered or not). */
   webhookNotifications: number;
   /** Tokens revoked at the revocation endpoint. */
@@ -91,7 +99,27 @@ export interface AirtableEmulator {
   inspect(): EmulatorData;
   /** Test helper: every access token, refresh token and code issued so far (secret-leak scans). */
   issuedSecrets(): string[];
+  /**
+   * Test and bench helper: `count` approved grants (default bases), minted without the OAuth dance,
+   * each with the token pair a code exchange would return. In process only, never over HTTP.
+   */
+  seedGrants(count: number, opts?: SeedGrantsOptions): SeededPair[];
   /** Test helper: accept another personal access token from now on. */
   addPersonalAccessToken(token: string): void;
   close(): Promise<void>;
+}
+
+export interface SeedGrantsOptions {
+  /** Default: the emulator's `accessTokenTtlSec`. */
+  accessTtlSec?: number;
+  /** Default: the emulator's `refreshTokenTtlSec`. */
+  refreshTtlSec?: number;
+  /** Default: every registered scope. */
+  scopes?: string[];
+}
+
+export interface SeededPair {
+  accessToken: string;
+  refreshToken: string;
+  scopes: string[];
 }

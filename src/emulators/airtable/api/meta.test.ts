@@ -137,6 +137,7 @@ describe('Web API: auth, whoami, bases, schema, routing', () => {
         'revocations',
         'refreshTokenReuses',
         'refreshes',
+        'tokenRateLimited',
         'webhookNotifications',
       ].sort(),
     );
