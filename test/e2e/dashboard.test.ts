@@ -1,5 +1,3 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -8,38 +6,12 @@ import { type AirtableEmulator, startAirtableEmulator } from '../../src/emulator
 import { airtable } from '../../src/providers/index.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { startTestLatchkey, type TestLatchkey } from '../helpers/latchkey.js';
+import { runQuickstart } from '../helpers/quickstart.js';
 
 const SHOTS = path.resolve(import.meta.dirname, '../../test-results/dashboard');
-const QUICKSTART = path.resolve(import.meta.dirname, '../../examples/airtable-quickstart/quickstart.mjs');
 const EMAIL = 'admin@example.com';
 const PASSWORD = 'correct horse battery staple';
 const needBrowser = process.env.CI === 'true' || chromiumAvailable();
-
-/** The guide's Node example as its own process: resolves the link it prints, then Enter lets it call the API. */
-function runQuickstart(env: Record<string, string>) {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [QUICKSTART], {
-    env: { ...process.env, ...env },
-    cwd: path.dirname(QUICKSTART),
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += String(d)));
-  const link = new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      stdout += String(d);
-      const m = /Authorize Airtable: (\S+)/.exec(stdout);
-      if (m) resolve(m[1]!);
-    });
-    child.on('close', () => reject(new Error(`quickstart exited without a link: ${stdout} ${stderr}`)));
-  });
-  const exited = once(child, 'close').then(([code]) => code as number | null);
-  return {
-    link,
-    exited,
-    pressEnter: () => child.stdin.end('\n'),
-    output: () => ({ stdout, stderr }),
-  };
-}
 
 // One shared server and browser; the guide's walk is one long test (generous timeout: a loaded machine).
 describe.skipIf(!needBrowser)(

@@ -1,44 +1,10 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ScalekitClient } from '@scalekit-sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirtableEmulator } from '../../src/emulators/airtable/index.js';
 import { browse } from '../helpers/authorize.js';
 import { connectAirtableEmulator, startTestLatchkey, type TestLatchkey } from '../helpers/latchkey.js';
-
-const QUICKSTART = path.resolve(import.meta.dirname, '../../examples/airtable-quickstart/quickstart.mjs');
-
-/** Runs the seed's example as a separate process; resolves its link, then lets it continue. */
-function runQuickstart(env: Record<string, string>) {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [QUICKSTART], {
-    env: { ...process.env, ...env },
-    cwd: path.dirname(QUICKSTART),
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += String(d)));
-  child.stderr.on('data', (d) => (stderr += String(d)));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const link = (async () => {
-    for (let i = 0; i < 300; i++) {
-      const m = /Authorize Airtable: (\S+)/.exec(stdout);
-      if (m) return m[1]!;
-      if (child.exitCode !== null) break;
-      await sleep(50);
-    }
-    throw new Error(`quickstart printed no link. stdout=${stdout} stderr=${stderr}`);
-  })();
-  return {
-    link,
-    pressEnter() {
-      child.stdin.write('\n');
-      child.stdin.end();
-    },
-    exited,
-    output: () => ({ stdout, stderr }),
-  };
-}
+import { runQuickstart } from '../helpers/quickstart.js';
 
 describe('the seed quickstart against Latchkey (real @scalekit-sdk/node, real server, real emulator)', () => {
   let latchkey: TestLatchkey;

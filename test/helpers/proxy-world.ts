@@ -2,7 +2,7 @@ import { request } from 'undici';
 import { expect } from 'vitest';
 import type { AirtableEmulator } from '../../src/emulators/airtable/index.js';
 import { browse } from './authorize.js';
-import { connectAirtableEmulator, startTestLatchkey, type TestLatchkey } from './latchkey.js';
+import { connectAirtableEmulator, issueApiToken, startTestLatchkey, type TestLatchkey } from './latchkey.js';
 
 export interface ProxyReply {
   status: number;
@@ -26,27 +26,13 @@ export interface ProxyWorld {
   close(): Promise<void>;
 }
 
-export async function appBearer(latchkey: TestLatchkey, name = 'app'): Promise<string> {
-  const { client, secret } = await latchkey.store.apiClients.create(name);
-  const res = await request(`${latchkey.url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: client.id,
-      client_secret: secret,
-    }).toString(),
-  });
-  return ((await res.body.json()) as { access_token: string }).access_token;
-}
-
 export async function startProxyWorld(
   env: Record<string, string> = {},
   emulatorOpts: Parameters<typeof connectAirtableEmulator>[1] = {},
 ): Promise<ProxyWorld> {
   const latchkey = await startTestLatchkey(env);
   const { emulator } = await connectAirtableEmulator(latchkey, emulatorOpts);
-  const bearer = await appBearer(latchkey);
+  const bearer = await issueApiToken(latchkey, 'app');
   const world: ProxyWorld = {
     latchkey,
     emulator,

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOut, runInProcess } from '../helpers/cli-in-process.js';
-import { startTestLatchkey, type TestLatchkey } from '../helpers/latchkey.js';
+import { issueApiToken, startTestLatchkey, type TestLatchkey } from '../helpers/latchkey.js';
 
 const EMAIL = 'ops@example.com';
 const PASSWORD = 'a long enough password';
@@ -129,17 +129,7 @@ describe('the dashboard API: admin sessions only, CSRF on mutations, throttled s
   });
 
   it('an SDK API token on the dashboard API → 401, even beside a valid session cookie', async () => {
-    const { client, secret } = await latchkey.store.apiClients.create('sdk app');
-    const tokenRes = await fetch(`${base}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: client.id,
-        client_secret: secret,
-      }),
-    });
-    const { access_token } = (await tokenRes.json()) as { access_token: string };
+    const access_token = await issueApiToken(latchkey, 'sdk app');
     const bearer = { authorization: `Bearer ${access_token}` };
     const alone = await call('GET', '/connections', { headers: bearer });
     expect([alone.status, alone.code]).toEqual([401, 'ADMIN_SESSION_REQUIRED']);
