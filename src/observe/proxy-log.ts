@@ -119,7 +119,7 @@ export function createProxyLog(opts: ProxyLogOptions) {
           identifier: call.identifier ?? null,
           method: req.method ?? 'GET',
           path: loggedPath(req.url),
-          status: res.headersSent ? res.statusCode : 499,
+          status: call.status,
           durationMs: Math.round(performance.now() - call.startedPerf),
           retries: retried === undefined ? 0 : Number(retried),
           errorCode: typeof code === 'string' ? code : null,

@@ -25,7 +25,7 @@ import { createUpstreamPool } from './upstream-pool.js';
 import { callWithUserToken } from './user-token-call.js';
 
 const ALLOW = [...PROXY_METHODS].join(', ');
-/** nginx's "client closed request": the caller hung up before the answer was complete. */
+/** nginx's "client closed request": the caller hung up before the answer began. */
 const CLIENT_CLOSED = 499;
 
 /**
@@ -152,7 +152,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
         facts.status = err.httpStatus;
       }
     }
-    if (client.gone) facts.status = CLIENT_CLOSED;
+    if (client.gone && !res.headersSent) facts.status = CLIENT_CLOSED;
     // ── The response is finished (sent, cut, or abandoned by the client): the one place to observe it.
     deps.finished?.(req, res, facts);
   }

@@ -13,6 +13,7 @@ export interface ProxyCallFacts {
   method: string;
   /** The provider path asked for (no query), once parsed. */
   path: string;
+  /** The status the caller got; 499 when it hung up before the answer began. */
   status: number;
   /** `Date.now()` when the request arrived. */
   startedAt: number;
