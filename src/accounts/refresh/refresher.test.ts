@@ -146,6 +146,21 @@ describeOnDialects('token refresher', (ctx) => {
     expect(p.stats).toMatchObject({ calls: 1, reuses: 0 });
   });
 
+  it('a 401 renewal that fails transiently is an error, never the refused token handed back', async () => {
+    // A valid-looking token may stand in for a failed ahead-of-time refresh, not for one the provider refused.
+    const store = await ctx.openStore();
+    const { account, connection } = await seedAccount(store, 3_600_000);
+    const p = fakeProvider();
+    p.hooks.before = () => {
+      throw new OAuthTransportError('token endpoint unreachable (ECONNREFUSED)', 'unreachable');
+    };
+    const r = createTokenRefresher({ store, config, tokens: p.client, log });
+    const err = await r
+      .ensureFresh(account, connection, { rejectedAccessToken: 'at-0' })
+      .catch((e: unknown) => e);
+    expect(codeOf(err)).toBe('TOKEN_REFRESH_FAILED');
+  });
+
   it('readOnly: a token expired by our own clock is renewed as any request would renew it', async () => {
     const store = await ctx.openStore();
     const { account, connection } = await seedAccount(store, -1000);

@@ -134,8 +134,12 @@ export function createTokenRefresher(deps: {
     return p;
   }
 
-  /** Waits for a refresh at most LATCHKEY_REFRESH_WAIT; the refresh itself goes on regardless. */
-  function waitFor(p: Promise<ConnectedAccount>, current: ConnectedAccount): Promise<ConnectedAccount> {
+  /**
+   * Waits for a refresh at most LATCHKEY_REFRESH_WAIT; the refresh itself goes on regardless.
+   * `current`: the account to fall back on when the refresh fails transiently while its token is
+   * still valid — none when the provider has refused that token (a 401): the failure is the answer.
+   */
+  function waitFor(p: Promise<ConnectedAccount>, current?: ConnectedAccount): Promise<ConnectedAccount> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new AppError('TOKEN_REFRESH_FAILED', 'The token refresh is taking too long; retry shortly.'));
@@ -148,7 +152,8 @@ export function createTokenRefresher(deps: {
         (err: unknown) => {
           clearTimeout(timer);
           // A transient failure while the old token still works: use it for the few seconds it has.
-          const stillValid = current.tokenExpiresAt !== null && current.tokenExpiresAt > Date.now();
+          const stillValid =
+            current !== undefined && current.tokenExpiresAt !== null && current.tokenExpiresAt > Date.now();
           const transient =
             isAppError(err) && (err.code === 'TOKEN_REFRESH_FAILED' || err.code === 'DATABASE_UNAVAILABLE');
           if (stillValid && transient && current.accessToken !== null) resolve(current);
@@ -176,7 +181,7 @@ export function createTokenRefresher(deps: {
         (stored.refreshAttemptOwner !== null ||
           (stored.refreshLeaseOwner !== null && (stored.refreshLeaseUntil ?? 0) > now)));
     if (!underWay && tokenState(latest, now, timing) !== 'expired') return latest;
-    return waitFor(start(latest, connection, { kind: 'rejected', token }), latest);
+    return waitFor(start(latest, connection, { kind: 'rejected', token }));
   }
 
   const inBackoff = (a: ConnectedAccount, now: number) =>
@@ -197,7 +202,7 @@ export function createTokenRefresher(deps: {
       if (opts.rejectedAccessToken !== undefined) {
         if (a.accessToken !== opts.rejectedAccessToken) return a;
         if (opts.readOnly) return afterRejection(a, connection, opts.rejectedAccessToken);
-        return waitFor(start(a, connection, { kind: 'rejected', token: opts.rejectedAccessToken }), a);
+        return waitFor(start(a, connection, { kind: 'rejected', token: opts.rejectedAccessToken }));
       }
       const now = Date.now();
       const state = tokenState(a, now, timing);
