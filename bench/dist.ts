@@ -16,11 +16,12 @@ export type LookupModule = typeof import('../src/accounts/account-lookup.js');
 export type AuthModule = typeof import('../src/api/auth/index.js');
 export type StoreModule = typeof import('../src/store/index.js');
 export type MasterKeyModule = typeof import('../src/store/master-key.js');
+export type GcTuningModule = typeof import('../src/http/gc-tuning.js');
 export type EmulatorModule = typeof import('../src/emulators/airtable/index.js');
 
 /** Every module a bench child needs from the build. */
 export async function loadLatchkey() {
-  const [runtime, config, logger, lookup, auth, store, masterKey] = await Promise.all([
+  const [runtime, config, logger, lookup, auth, store, masterKey, gcTuning] = await Promise.all([
     fromDist<Runtime>('runtime.js'),
     fromDist<ConfigModule>('config/config.js'),
     fromDist<LoggerModule>('log/logger.js'),
@@ -28,6 +29,7 @@ export async function loadLatchkey() {
     fromDist<AuthModule>('api/auth/index.js'),
     fromDist<StoreModule>('store/index.js'),
     fromDist<MasterKeyModule>('store/master-key.js'),
+    fromDist<GcTuningModule>('http/gc-tuning.js'),
   ]);
-  return { runtime, config, logger, lookup, auth, store, masterKey };
+  return { runtime, config, logger, lookup, auth, store, masterKey, gcTuning };
 }

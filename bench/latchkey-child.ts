@@ -55,6 +55,7 @@ const handlers = {
       LATCHKEY_PROVIDER_PACING: 'off',
       ...arg.env,
     });
+    L.gcTuning.tuneGcForRequests(); // as `latchkey serve` does
     const t0 = performance.now();
     latchkey = await L.runtime.startLatchkey(config, L.logger.createLogger('silent'));
     return { url: latchkey.url, h2Url: latchkey.url, startMs: performance.now() - t0, dataDir };

@@ -6,7 +6,7 @@
  * stdout with the targets next to the measured ratios, progress on stderr; exit 1 if any
  * correctness check fails (a missed performance target is reported, not an error), 2 on the hard
  * time limit. Knobs: BENCH_SECONDS (per measured round, default 1), BENCH_STORM_ACCOUNTS
- * (default 10), BENCH_CPU_PROF=<dir> (write a V8 CPU profile of the Latchkey process there).
+ * (default 10), BENCH_CPU_PROF=<dir> (write V8 CPU profiles of the Latchkey and bare-forwarder processes there).
  */
 import os from 'node:os';
 import { SEED_IDS } from '../src/emulators/airtable/index.js';
@@ -83,7 +83,7 @@ async function main(): Promise<number> {
   const [lk, emu, fwd] = await Promise.all([
     spawnChild<LatchkeyApi>('./latchkey-child.js', ['--expose-gc', ...cpuProf]),
     spawnChild<EmulatorApi>('./emulator-child.js'),
-    spawnChild<ForwarderApi>('./forwarder-child.js', ['--expose-gc']),
+    spawnChild<ForwarderApi>('./forwarder-child.js', ['--expose-gc', ...cpuProf]),
   ]);
   const hardStop = setTimeout(() => {
     progress(`hard time limit (${HARD_LIMIT_MS} ms) reached; stopping`);

@@ -135,7 +135,6 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
     dispatcher: upstream,
     finished: proxyLog.finished,
   });
-  router.add('*', '/proxy/*', proxy.handler);
   const executor = createToolExecutor({
     store,
     lookup,
@@ -196,7 +195,14 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
       sendAppError(res, appErr);
     }
   };
-  const handler = createRpcHandler(rpcDeps, fallback);
+  const rpc = createRpcHandler(rpcDeps, fallback);
+  const proxyCrashed = (err: unknown) => log.error({ err }, 'unhandled error in the proxy');
+  // `/proxy/*`, the hot path, goes straight to the proxy: nothing else lives under it, so neither
+  // the RPC table nor the router is consulted for it.
+  const handler = (req: HttpRequest, res: HttpResponse): void => {
+    if (req.url?.startsWith('/proxy/')) proxy.handler(req, res).catch(proxyCrashed);
+    else rpc(req, res);
+  };
 
   return {
     handler,

@@ -51,6 +51,9 @@ describe('proxy call log', () => {
     );
     expect(loggedPath('/proxy/v0/meta/whoami')).toBe('/v0/meta/whoami');
     expect(loggedPath('/proxy')).toBe('/');
+    expect(loggedPath('/proxy/v0/x?')).toBe('/v0/x');
+    expect(loggedPath('/proxy/v0/x?&=v&flag&a=1&flag=2&')).toBe('/v0/x?flag&a');
+    expect(loggedPath('/proxy/v0/x?pageSize=100')).toBe('/v0/x?pageSize');
     expect(loggedPath(`/proxy/${'a'.repeat(900)}`)).toHaveLength(500);
   });
 

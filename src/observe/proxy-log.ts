@@ -7,17 +7,21 @@ import type { ProxyCall, Store } from '../store/index.js';
 export function loggedPath(url: string | undefined): string {
   const raw = (url ?? '').replace(/^\/proxy(?=\/|$)/, '') || '/';
   const q = raw.indexOf('?');
-  const pathOnly = q === -1 ? raw : raw.slice(0, q);
-  const names =
-    q === -1
-      ? []
-      : raw
-          .slice(q + 1)
-          .split('&')
-          .map((p) => p.split('=')[0] ?? '')
-          .filter(Boolean);
-  const keys = [...new Set(names)].join('&');
-  return (keys ? `${pathOnly}?${keys}` : pathOnly).slice(0, 500);
+  if (q === -1) return raw.length > 500 ? raw.slice(0, 500) : raw;
+  let out = raw.slice(0, q);
+  const seen: string[] = [];
+  for (let at = q + 1; at <= raw.length; ) {
+    let end = raw.indexOf('&', at);
+    if (end === -1) end = raw.length;
+    const eq = raw.indexOf('=', at);
+    const name = raw.slice(at, eq === -1 || eq > end ? end : eq);
+    if (name !== '' && !seen.includes(name)) {
+      out += `${seen.length === 0 ? '?' : '&'}${name}`;
+      seen.push(name);
+    }
+    at = end + 1;
+  }
+  return out.length > 500 ? out.slice(0, 500) : out;
 }
 
 export interface ProxyLogOptions {

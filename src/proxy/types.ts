@@ -3,7 +3,7 @@ import type { AccountLookup } from '../accounts/account-lookup.js';
 import type { TokenRefresher } from '../accounts/refresh/index.js';
 import type { Principal } from '../api/auth/token-issuer.js';
 import type { Config } from '../config/config.js';
-import type { HttpRequest, HttpResponse, RouteHandler } from '../http/types.js';
+import type { HttpRequest, HttpResponse } from '../http/types.js';
 import type { Logger } from '../log/logger.js';
 import type { Pacer } from '../pacing/index.js';
 import type { Store } from '../store/index.js';
@@ -44,7 +44,7 @@ export interface ProxyDeps {
 }
 
 export interface ProxyHandler {
-  handler: RouteHandler;
+  handler(req: HttpRequest, res: HttpResponse): Promise<void>;
   /** Closes the proxy's own upstream pools (an injected dispatcher is left to its owner). */
   close(): Promise<void>;
 }

@@ -97,7 +97,10 @@ export const GATEWAY: Omit<Feature, 'status'>[] = [
       `${PROXY}/path-escapes.test.ts`,
       `${PROXY}/refusals.test.ts`,
     ],
-    probes: [{ route: '* /proxy/*', in: 'src/server.ts' }, { env: 'LATCHKEY_PROXY_TIMEOUT' }],
+    probes: [
+      { file: 'src/server.ts', has: "req.url?.startsWith('/proxy/')" },
+      { env: 'LATCHKEY_PROXY_TIMEOUT' },
+    ],
   },
   {
     feature:

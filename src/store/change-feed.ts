@@ -4,8 +4,9 @@
  *  - In this process every write through `store.accounts` / `store.connections` is reported
  *    (notifyingRepo below): the written account, or everything for a connection change.
  *  - Across processes a remote source reports the rest: SQLite polls `PRAGMA data_version`
- *    (changes whenever another connection commits), PostgreSQL LISTENs to the notifications
- *    migration 006's triggers send on every row change (driver/pg-changes.ts).
+ *    (changes whenever another connection commits) at most once a millisecond, and again at
+ *    once after any other store of this process on the same file wrote; PostgreSQL LISTENs to
+ *    the notifications migration 006's triggers send on every row change (driver/pg-changes.ts).
  * While the remote source is not tracking (PostgreSQL listener down), `tracking` is false and a
  * cache must neither serve nor fill.
  */
@@ -28,13 +29,15 @@ export interface RemoteChanges {
   poll(): void;
   /** Starts reporting into `emit` (idempotent). */
   start(emit: (change: Change) => void): void;
+  /** A store of this process wrote (reported through `emit`): other stores here must look again. */
+  localWrite?(): void;
   stop(): Promise<void>;
 }
 
 export function createChangeFeed(remote: RemoteChanges): ChangeFeed & { close(): Promise<void> } {
   const listeners = new Set<(change: Change) => void>();
   let generation = 0;
-  const emit = (change: Change) => {
+  const report = (change: Change) => {
     generation++;
     for (const l of listeners) l(change);
   };
@@ -48,29 +51,64 @@ export function createChangeFeed(remote: RemoteChanges): ChangeFeed & { close():
     poll: () => remote.poll(),
     subscribe(listener) {
       listeners.add(listener);
-      remote.start(emit);
+      remote.start(report);
       return () => listeners.delete(listener);
     },
-    emit,
+    emit(change) {
+      remote.localWrite?.();
+      report(change);
+    },
     close: () => remote.stop(),
   };
 }
 
-/** SQLite: another connection's commit changes `PRAGMA data_version` (ours never do). */
-export function sqliteRemoteChanges(dataVersion: () => number): RemoteChanges {
+/**
+ * Writes made by the stores of this process, per database file: a second store on the same file
+ * (the CLI's, a test's) changes `data_version` for ours, and a lookup in the same turn must see it.
+ */
+const localWrites = new Map<string, { count: number }>();
+
+/** How stale another process's commit may be when a lookup trusts its cached copy (SQLite). */
+const POLL_INTERVAL_MS = 1;
+
+/**
+ * SQLite: another connection's commit changes `PRAGMA data_version` (ours never do). The pragma
+ * costs a few microseconds (it takes and drops the WAL read lock: two fcntl calls), so it runs at
+ * most once a millisecond — the lookups in between share its answer — and again at once after
+ * another store of this process wrote to the same file. Another process's commit is therefore
+ * seen by the first lookup a millisecond after it at most: the same as if it had committed a
+ * moment after our check, which no check can exclude (a token it rotated away is refused by the
+ * provider, and the proxy's 401 path reads the account afresh).
+ */
+export function sqliteRemoteChanges(
+  dataVersion: () => number,
+  file: string,
+  clock: () => number = () => performance.now(),
+): RemoteChanges {
   let seen: number | undefined;
   let report: ((change: Change) => void) | undefined;
+  const writes = file === ':memory:' ? { count: 0 } : (localWrites.get(file) ?? { count: 0 });
+  if (file !== ':memory:') localWrites.set(file, writes);
+  let checkedAt = -1;
+  let polledAt = Number.NEGATIVE_INFINITY;
   return {
     tracking: true,
     poll() {
       if (!report) return;
-      const now = dataVersion();
-      if (seen !== undefined && now !== seen) report({ kind: 'all' });
-      seen = now;
+      const now = clock();
+      if (checkedAt === writes.count && now - polledAt < POLL_INTERVAL_MS) return;
+      polledAt = now;
+      checkedAt = writes.count;
+      const version = dataVersion();
+      if (seen !== undefined && version !== seen) report({ kind: 'all' });
+      seen = version;
     },
     start(emit) {
       report ??= emit;
       seen ??= dataVersion();
+    },
+    localWrite() {
+      writes.count++;
     },
     stop: async () => {
       report = undefined;

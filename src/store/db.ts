@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Kysely, sql } from 'kysely';
 import type { DatabaseConfig } from '../config/config.js';
 import { AppError } from '../errors/index.js';
@@ -34,11 +35,13 @@ export interface OpenedDb {
  */
 export function openDb(databaseUrl: string, settings: DatabaseSettings, log?: Logger): OpenedDb {
   if (databaseUrl.startsWith('sqlite:')) {
-    const { dialect, dataVersion } = openSqlite(databaseUrl, {
+    const { dialect, dataVersion, file } = openSqlite(databaseUrl, {
       statementTimeoutMs: settings.statementTimeoutMs,
     });
     const db = new Kysely<Database>({ dialect });
-    const changes = createChangeFeed(sqliteRemoteChanges(dataVersion));
+    const changes = createChangeFeed(
+      sqliteRemoteChanges(dataVersion, file === ':memory:' ? file : path.resolve(file)),
+    );
     return {
       db,
       dialect: 'sqlite',

@@ -24,10 +24,16 @@ export function newId(
 export function sequentialIds(prefix: 'pxc'): (at?: number) => string {
   const tag = newId(prefix).slice(prefix.length + 1, prefix.length + 9);
   let n = 0;
+  let lastAt = -1;
+  let lastTime = '';
   return (at = Date.now()) => {
     n = (n + 1) % 2_176_782_336; // 36^6
-    const time = Math.max(0, Math.floor(at)).toString(36).padStart(9, '0');
-    return `${prefix}_${time}${tag}${n.toString(36).padStart(6, '0')}`;
+    const ms = Math.max(0, Math.floor(at));
+    if (ms !== lastAt) {
+      lastAt = ms;
+      lastTime = `${prefix}_${ms.toString(36).padStart(9, '0')}${tag}`;
+    }
+    return lastTime + n.toString(36).padStart(6, '0');
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { CompiledQuery, type Selectable } from 'kysely';
 import type { Db } from './db.js';
 import { sequentialIds } from './ids.js';
 import { startedBefore } from './keyset.js';
@@ -50,23 +50,47 @@ const fromRow = (r: Selectable<ProxyCallsTable>): ProxyCall => ({
 /** Rows per INSERT: 12 parameters each, well under every driver's limit on bound parameters. */
 const INSERT_ROWS = 200;
 
-const toRow = (c: ProxyCall) => ({
-  id: c.id,
-  started_at: c.startedAt,
-  caller: c.caller,
-  connection_id: c.connectionId,
-  connected_account_id: c.connectedAccountId,
-  identifier: c.identifier,
-  method: c.method,
-  path: c.path,
-  status: c.status,
-  duration_ms: c.durationMs,
-  retries: c.retries,
-  error_code: c.errorCode,
-});
+/** A call's values in COLUMNS order, appended to `out` (one flat parameter list per INSERT). */
+function pushValues(out: unknown[], c: ProxyCall): void {
+  out.push(c.id, c.startedAt, c.caller, c.connectionId, c.connectedAccountId, c.identifier);
+  out.push(c.method, c.path, c.status, c.durationMs, c.retries, c.errorCode);
+}
+const COLUMNS = [
+  'id',
+  'started_at',
+  'caller',
+  'connection_id',
+  'connected_account_id',
+  'identifier',
+  'method',
+  'path',
+  'status',
+  'duration_ms',
+  'retries',
+  'error_code',
+] as const;
+
+/**
+ * The INSERT text for `rows` rows, built once per row count by Kysely (so the placeholders suit
+ * the dialect) and reused: a busy proxy writes thousands of rows a second, and building the same
+ * statement for each batch cost more than running it.
+ */
+function insertText(db: Db, cache: Map<number, string>, rows: number): string {
+  let text = cache.get(rows);
+  if (text === undefined) {
+    const row = Object.fromEntries(COLUMNS.map((c) => [c, null])) as never;
+    text = db
+      .insertInto('proxy_calls')
+      .values(Array.from({ length: rows }, () => row))
+      .compile().sql;
+    cache.set(rows, text);
+  }
+  return text;
+}
 
 /** The proxy call log (`src/observe/proxy-log.ts` writes it in batches; the dashboard reads it). */
 export function createProxyCallRepo(db: Db) {
+  const inserts = new Map<number, string>();
   return {
     /** A new call's id, time-ordered (`at`: when it started). */
     newId: sequentialIds('pxc'),
@@ -76,10 +100,10 @@ export function createProxyCallRepo(db: Db) {
       if (calls.length === 0) return;
       await db.transaction().execute(async (trx) => {
         for (let i = 0; i < calls.length; i += INSERT_ROWS) {
-          await trx
-            .insertInto('proxy_calls')
-            .values(calls.slice(i, i + INSERT_ROWS).map(toRow))
-            .execute();
+          const batch = calls.slice(i, i + INSERT_ROWS);
+          const values: unknown[] = [];
+          for (const c of batch) pushValues(values, c);
+          await trx.executeQuery(CompiledQuery.raw(insertText(db, inserts, batch.length), values));
         }
       });
     },

@@ -203,7 +203,7 @@ export function useProxyFixture(): ProxyFixture {
   /** A server for a proxy handler; `handled` hears when the handler is done with each request. */
   function serve(proxy: ProxyHandler): http.Server {
     return http.createServer((req, res) => {
-      void proxy.handler(req, res, {}).finally(() => fx.handled.emit('done'));
+      void proxy.handler(req, res).finally(() => fx.handled.emit('done'));
     });
   }
 
@@ -246,7 +246,7 @@ export function useProxyFixture(): ProxyFixture {
     const strict = makeProxy({ LATCHKEY_PROXY_TIMEOUT: '1', LATCHKEY_PROXY_MAX_BODY: '2000' });
     fx.strictGw = await listen(serve(strict));
     const h2 = makeProxy({ LATCHKEY_PROXY_401_REFRESH_INTERVAL: '0.001' });
-    fx.h2Gw = await listen(http2.createServer((req, res) => void h2.handler(req, res, {})));
+    fx.h2Gw = await listen(http2.createServer((req, res) => void h2.handler(req, res)));
     const throttled = makeProxy({ LATCHKEY_PROXY_401_REFRESH_INTERVAL: '3600' });
     fx.throttledGw = await listen(serve(throttled));
     const pacer = createPacer();

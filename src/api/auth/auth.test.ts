@@ -286,6 +286,18 @@ describe('authenticateBearer', () => {
     });
   });
 
+  it('answers a recently verified token from memory (the hot path), and nothing else', async () => {
+    const { accessToken } = await issuer.issue(clientId);
+    expect(issuer.verifyCached!(accessToken)).toBeUndefined(); // never verified yet
+    await authenticateBearer(issuer, `Bearer ${accessToken}`);
+    expect(issuer.verifyCached!(accessToken)).toMatchObject({ clientId });
+    expect(issuer.verifyCached!(`${accessToken}x`)).toBeUndefined();
+    // The same token in an odd header goes the full way, with the same answer.
+    await expect(authenticateBearer(issuer, `BEARER ${accessToken}`)).resolves.toMatchObject({ clientId });
+    await expect(authenticateBearer(issuer, `Bearer \t ${accessToken}`)).resolves.toMatchObject({ clientId });
+    await expect(authenticateBearer(issuer, `Bearer ${accessToken},`)).resolves.toMatchObject({ clientId });
+  });
+
   it('refuses missing, non-bearer and invalid tokens with UNAUTHENTICATED', async () => {
     await expect(authenticateBearer(issuer, undefined)).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',

@@ -27,6 +27,15 @@ describe('verified token cache', () => {
     expect(cache.get('c', 1)).toBe('skc_c');
   });
 
+  it('tells apart tokens that end alike (the full token is compared)', () => {
+    const cache = createVerifiedTokenCache();
+    const tail = 's'.repeat(64);
+    cache.set(`a.${tail}`, 'skc_a', 1e12, 0);
+    expect(cache.get(`b.${tail}`, 1)).toBeUndefined();
+    expect(cache.get(`x, Bearer a.${tail}`, 1)).toBeUndefined();
+    expect(cache.get(`a.${tail}`, 1)).toBe('skc_a');
+  });
+
   it('knows nothing it was not told', () => {
     expect(createVerifiedTokenCache().get('unknown')).toBeUndefined();
   });

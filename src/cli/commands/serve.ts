@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { tuneGcForRequests } from '../../http/gc-tuning.js';
 import { createLogger } from '../../log/logger.js';
 import { startLatchkey } from '../../runtime.js';
 import type { DevCertificate } from '../../tls/dev-cert.js';
@@ -42,6 +43,8 @@ export function serveCommand(): Command {
         tlsSelfSigned: opts.tlsSelfSigned,
       });
       const log = createLogger(config.logLevel);
+      // This process serves requests from now on (src/http/gc-tuning.ts).
+      tuneGcForRequests();
       const running = await startLatchkey(config, log);
       const db = running.config.databaseUrl.startsWith('sqlite:') ? running.config.databaseUrl : 'postgres';
       process.stdout.write(

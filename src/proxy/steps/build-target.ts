@@ -66,6 +66,21 @@ function parseBase(apiBaseUrl: string): ParsedBase {
  * request — and asserts it stays on the base's origin and under its path: defence in depth behind
  * parseTarget. `extraQuery`: credential parameters (API keys placed in the query).
  */
+/**
+ * A path that cannot leave the base whatever parses it: it starts with one `/`, and has no dot
+ * segment (none can start without `/.`), no escape (`%2e`) and no backslash. Most paths are such;
+ * the others are resolved with the URL parser to be sure.
+ */
+function plainlyUnder(path: string): boolean {
+  return (
+    path.charCodeAt(0) === 0x2f &&
+    path.charCodeAt(1) !== 0x2f &&
+    !path.includes('/.') &&
+    !path.includes('%') &&
+    !path.includes('\\')
+  );
+}
+
 export function buildTarget(
   apiBaseUrl: string,
   target: ProxyTarget,
@@ -73,9 +88,11 @@ export function buildTarget(
 ): UpstreamTarget {
   const { origin, basePath } = parseBase(apiBaseUrl);
   const path = basePath + target.path + withQuery(target.search, extraQuery);
-  const resolved = new URL(origin + path);
-  if (resolved.origin !== origin || !resolved.pathname.startsWith(`${basePath}/`)) {
-    throw new AppError('PROXY_PATH_INVALID');
+  if (!plainlyUnder(target.path)) {
+    const resolved = new URL(origin + path);
+    if (resolved.origin !== origin || !resolved.pathname.startsWith(`${basePath}/`)) {
+      throw new AppError('PROXY_PATH_INVALID');
+    }
   }
   return { origin, path };
 }

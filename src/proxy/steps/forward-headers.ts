@@ -53,6 +53,9 @@ export function forwardHeaders(
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
     if (name.length === 10 && name.toLowerCase() === 'connection') {
+      // `keep-alive` and `close` (nearly every request) name no other header.
+      const value = rawHeaders[i + 1]!;
+      if (value === 'keep-alive' || value === 'close' || value === 'Keep-Alive') continue;
       listed ??= new Set();
       for (const n of connectionListed([rawHeaders[i + 1]!])) listed.add(n);
     }

@@ -8,19 +8,8 @@ export interface AccountHeaders {
   identifier: string;
 }
 
-/**
- * One header's value, matched case-insensitively over the raw headers: the Python SDK sends both
- * `connection_name` and `Connection_name`, which Node would otherwise join as "a, a". Repeats
- * must agree.
- */
-function single(rawHeaders: readonly string[], name: string): string {
-  const values = new Set<string>();
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    if (rawHeaders[i]!.toLowerCase() === name) values.add(rawHeaders[i + 1]!);
-  }
-  if (values.size > 1)
-    throw new AppError('INVALID_ARGUMENT', `The ${name} header was sent with different values.`);
-  const [value] = values;
+/** A header's value checked: present, non-empty, without control characters. */
+function checked(name: string, value: string | undefined): string {
   if (value === undefined || value === '') {
     throw new AppError('INVALID_ARGUMENT', 'The connection_name and identifier headers are required.');
   }
@@ -30,10 +19,33 @@ function single(rawHeaders: readonly string[], name: string): string {
   return value;
 }
 
+/**
+ * `connection_name` and `identifier`, matched case-insensitively over the raw headers in one
+ * pass: the Python SDK sends both `connection_name` and `Connection_name`, which Node would
+ * otherwise join as "a, a". Repeats must agree.
+ */
 export function readAccountHeaders(rawHeaders: readonly string[]): AccountHeaders {
+  let connectionName: string | undefined;
+  let identifier: string | undefined;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const which =
+      name.length === 15 && name.toLowerCase() === 'connection_name'
+        ? 'connection_name'
+        : name.length === 10 && name.toLowerCase() === 'identifier'
+          ? 'identifier'
+          : undefined;
+    if (which === undefined) continue;
+    const value = rawHeaders[i + 1]!;
+    const before = which === 'identifier' ? identifier : connectionName;
+    if (before !== undefined && before !== value)
+      throw new AppError('INVALID_ARGUMENT', `The ${which} header was sent with different values.`);
+    if (which === 'identifier') identifier = value;
+    else connectionName = value;
+  }
   return {
-    connectionName: single(rawHeaders, 'connection_name'),
-    identifier: single(rawHeaders, 'identifier'),
+    connectionName: checked('connection_name', connectionName),
+    identifier: checked('identifier', identifier),
   };
 }
 

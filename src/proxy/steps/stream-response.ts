@@ -24,7 +24,11 @@ function isDropped(lower: string): boolean {
  */
 export function responseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   const connection = headers.connection;
-  const listed = connection === undefined ? undefined : connectionListed([connection].flat());
+  // `keep-alive` and `close`, what nearly every answer says, name no other header.
+  const listed =
+    connection === undefined || connection === 'keep-alive' || connection === 'close'
+      ? undefined
+      : connectionListed([connection].flat());
   const out: OutgoingHttpHeaders = {};
   for (const name in headers) {
     const value = headers[name];

@@ -15,7 +15,7 @@ export interface SqliteOptions {
 export interface OpenedSqlite {
   dialect: GuardedDialect;
   file: string;
-  /** `PRAGMA data_version`: changes whenever another connection (process) commits. Synchronous, ~1 µs. */
+  /** `PRAGMA data_version`: changes whenever another connection (process) commits. Synchronous; a few µs (it takes the WAL read lock). */
   dataVersion(): number;
 }
 

@@ -88,6 +88,18 @@ describeStore((ctx) => {
       expect(await ctx.store.proxyCalls.prune(T0 + 2000)).toBe(4);
       expect(await ctx.store.proxyCalls.list({ limit: 10 })).toHaveLength(2);
     });
+
+    it('writes a batch longer than one INSERT (several statements and a shorter last one), every row whole', async () => {
+      const many = Array.from({ length: 450 }, (_, i) => call(1000 + i, { startedAt: T0 + 10_000_000 + i }));
+      await ctx.store.proxyCalls.recordMany(many);
+      const read = await ctx.store.proxyCalls.list({ connectedAccountId: 'ca_b', limit: 1000 });
+      expect(read.filter((c) => c.id >= 'pxc_1000')).toEqual([...many].reverse());
+      // A second batch of another length reuses nothing wrongly.
+      await ctx.store.proxyCalls.recordMany([call(9000, { startedAt: T0 + 20_000_000, errorCode: 'X' })]);
+      expect((await ctx.store.proxyCalls.list({ limit: 1 }))[0]).toEqual(
+        call(9000, { startedAt: T0 + 20_000_000, errorCode: 'X' }),
+      );
+    });
   });
   describe('webhook resend', () => {
     it('puts a finished delivery back on the queue, due now, once; a pending one is left alone', async () => {
