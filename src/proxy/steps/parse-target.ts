@@ -12,7 +12,6 @@ export interface ProxyTarget {
 
 const PREFIX = '/proxy';
 /** Printable ASCII only: no controls, spaces, DEL or raw non-ASCII bytes anywhere in the target. */
-const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
 /** A percent sign that does not start a `%XX` escape (`%u002e`, `%g1`, a lone `%`). */
 const BAD_ESCAPE = /%(?![0-9a-fA-F]{2})/;
 /** A `%XX` escape left after one decoding: the caller encoded twice (`%252e`). */
@@ -69,24 +68,45 @@ function countSpecial(s: string): number {
  * decoded once for these checks; the path is forwarded as written. Runs before any lookup or
  * upstream call.
  */
+/** True when `path[from, to)` is `.` or `..`, compared before any `;` (path parameters). */
+function isDotSegment(path: string, from: number, to: number): boolean {
+  const semi = path.indexOf(';', from);
+  const end = semi !== -1 && semi < to ? semi : to;
+  const n = end - from;
+  return (n === 1 || n === 2) && path.charCodeAt(from) === 0x2e && path.charCodeAt(end - 1) === 0x2e;
+}
+
 export function parseTarget(rawUrl: string | undefined): ProxyTarget {
   const url = rawUrl ?? '';
   if (!url.startsWith(`${PREFIX}/`)) throw invalidPath('the request target must start with /proxy/');
-  const rest = url.slice(PREFIX.length);
-  if (!PRINTABLE_ASCII.test(rest))
-    throw invalidPath('only printable ASCII is allowed; percent-encode the rest');
-  if (rest.includes('#')) throw invalidPath('fragments are not allowed');
-  if (rest.includes('\\')) throw invalidPath('backslashes are not allowed');
-  const q = rest.indexOf('?');
-  const path = q === -1 ? rest : rest.slice(0, q);
-  const search = q === -1 ? '' : rest.slice(q);
+  // One pass over the characters (no regex, no allocation): the checks are reported in this order.
+  let unprintable = false;
+  let fragment = false;
+  let backslash = false;
+  let q = -1;
+  let escaped = false;
+  for (let i = PREFIX.length; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) unprintable = true;
+    else if (c === 0x23) fragment = true;
+    else if (c === 0x5c) backslash = true;
+    else if (c === 0x3f) q = q === -1 ? i : q;
+    else if (c === 0x25 && q === -1) escaped = true;
+  }
+  if (unprintable) throw invalidPath('only printable ASCII is allowed; percent-encode the rest');
+  if (fragment) throw invalidPath('fragments are not allowed');
+  if (backslash) throw invalidPath('backslashes are not allowed');
+  const path = q === -1 ? url.slice(PREFIX.length) : url.slice(PREFIX.length, q);
+  const search = q === -1 ? '' : url.slice(q);
   if (path.startsWith('//')) throw invalidPath('the path must not start with //');
-  if (path.includes('%')) {
+  if (escaped) {
     for (const segment of path.slice(1).split('/')) checkSegment(segment);
   } else {
-    for (const segment of path.slice(1).split('/')) {
-      const bare = segment.split(';', 1)[0];
-      if (bare === '.' || bare === '..') throw invalidPath('dot segments are not allowed');
+    for (let from = 1; from <= path.length; ) {
+      let to = path.indexOf('/', from);
+      if (to === -1) to = path.length;
+      if (isDotSegment(path, from, to)) throw invalidPath('dot segments are not allowed');
+      from = to + 1;
     }
   }
   return { path, search };
