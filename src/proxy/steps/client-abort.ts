@@ -17,7 +17,8 @@ export class ClientLink {
   private wake: (() => void) | undefined;
 
   constructor(private readonly res: HttpResponse) {
-    res.once('close', this.onClose);
+    // The response closes once: `on` spares the wrapper `once` would allocate per request.
+    res.on('close', this.onClose);
   }
 
   private readonly onClose = (): void => {

@@ -7,6 +7,8 @@ import type { HoldBack } from './retry-policy.js';
 import { responseHeaders } from './stream-response.js';
 import { translateUpstreamError } from './upstream-errors.js';
 
+const DONE = Promise.resolve();
+
 /** An answer that may be retried is held back up to this size; a bigger one is passed on as it comes. */
 export const HELD_LIMIT_BYTES = 64 * 1024;
 
@@ -28,11 +30,14 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   /** True once the status and headers went to the client: the answer can no longer be retried. */
   final = false;
   readonly started: Promise<UpstreamExchange>;
-  readonly done: Promise<void>;
+  /** The exchange is over (answer sent, cut, or dropped); `done` is only made when awaited before that. */
+  private over = false;
+  private waitingDone: Promise<void> | undefined;
   private held: { headers: IncomingHttpHeaders; chunks: Buffer[]; size: number } | undefined;
   private settleStart!: (value: UpstreamExchange | AppError) => void;
-  private finish!: () => void;
-  private readonly drained: () => void;
+  private finishWaiter: (() => void) | undefined;
+  /** Resumes the upstream once the client's socket drained (made on the first backpressure). */
+  private drained: (() => void) | undefined;
   private controller: Dispatcher.DispatchController | undefined;
   /** `res.write` of either response type (HTTP/1.1 and HTTP/2 differ only in their overloads). */
   private readonly out: { write(chunk: Buffer): boolean };
@@ -45,10 +50,6 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     this.started = new Promise((resolve, reject) => {
       this.settleStart = (v) => (v instanceof UpstreamExchange ? resolve(v) : reject(v));
     });
-    this.done = new Promise((resolve) => {
-      this.finish = resolve;
-    });
-    this.drained = () => this.controller?.resume();
     this.out = res as unknown as { write(chunk: Buffer): boolean };
   }
 
@@ -80,6 +81,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     }
     if (!this.out.write(chunk)) {
       controller.pause();
+      this.drained ??= () => this.controller?.resume();
       this.res.once('drain', this.drained);
     }
   }
@@ -101,6 +103,20 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     // Mid-body: the client sees a cut response rather than a wrong one.
     else if (!this.res.writableEnded) this.res.destroy();
     this.finish();
+  }
+
+  /** Resolves when the exchange is over, whatever happened. */
+  get done(): Promise<void> {
+    if (this.over) return DONE;
+    this.waitingDone ??= new Promise((resolve) => {
+      this.finishWaiter = resolve;
+    });
+    return this.waitingDone;
+  }
+
+  private finish(): void {
+    this.over = true;
+    this.finishWaiter?.();
   }
 
   /** A header of the held answer (undefined when nothing is held). */
