@@ -18,6 +18,14 @@ export function isHopByHop(name: string): boolean {
   return HOP_BY_HOP.has(name) || name.startsWith('proxy-');
 }
 
+/**
+ * True for the Connection values nearly every message carries, `keep-alive` and `close`: they
+ * name no other header, so `connectionListed` (which allocates) need not run for them.
+ */
+export function listsNoHeader(value: string | string[]): boolean {
+  return value === 'keep-alive' || value === 'close' || value === 'Keep-Alive' || value === 'Close';
+}
+
 /** The header names a `Connection` header lists (they are hop-by-hop for this message too). */
 export function connectionListed(values: Iterable<string>): Set<string> {
   const names = new Set<string>();

@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 /**
  * Who else changed connections or connected accounts: the signal an in-memory copy of them (the
  * proxy's decrypted account cache, src/accounts/lookup-cache.ts) needs to stay true.
@@ -64,7 +66,8 @@ export function createChangeFeed(remote: RemoteChanges): ChangeFeed & { close():
 
 /**
  * Writes made by the stores of this process, per database file: a second store on the same file
- * (the CLI's, a test's) changes `data_version` for ours, and a lookup in the same turn must see it.
+ * (the CLI's, a test's) changes `data_version` for ours, and the next lookup must see it at once,
+ * not up to a millisecond later.
  */
 const localWrites = new Map<string, { count: number }>();
 
@@ -87,8 +90,10 @@ export function sqliteRemoteChanges(
 ): RemoteChanges {
   let seen: number | undefined;
   let report: ((change: Change) => void) | undefined;
-  const writes = file === ':memory:' ? { count: 0 } : (localWrites.get(file) ?? { count: 0 });
-  if (file !== ':memory:') localWrites.set(file, writes);
+  // An in-memory database is its connection's alone: nothing to share.
+  const shared = file === ':memory:' ? undefined : path.resolve(file);
+  const writes = (shared && localWrites.get(shared)) || { count: 0 };
+  if (shared) localWrites.set(shared, writes);
   let checkedAt = -1;
   let polledAt = Number.NEGATIVE_INFINITY;
   return {

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { Kysely, sql } from 'kysely';
 import type { DatabaseConfig } from '../config/config.js';
 import { AppError } from '../errors/index.js';
@@ -39,9 +38,7 @@ export function openDb(databaseUrl: string, settings: DatabaseSettings, log?: Lo
       statementTimeoutMs: settings.statementTimeoutMs,
     });
     const db = new Kysely<Database>({ dialect });
-    const changes = createChangeFeed(
-      sqliteRemoteChanges(dataVersion, file === ':memory:' ? file : path.resolve(file)),
-    );
+    const changes = createChangeFeed(sqliteRemoteChanges(dataVersion, file));
     return {
       db,
       dialect: 'sqlite',

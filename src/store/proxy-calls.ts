@@ -50,25 +50,26 @@ const fromRow = (r: Selectable<ProxyCallsTable>): ProxyCall => ({
 /** Rows per INSERT: 12 parameters each, well under every driver's limit on bound parameters. */
 const INSERT_ROWS = 200;
 
+/** Each column of a row and where its value comes from: one list, so the order cannot drift. */
+const COLUMNS = [
+  ['id', (c) => c.id],
+  ['started_at', (c) => c.startedAt],
+  ['caller', (c) => c.caller],
+  ['connection_id', (c) => c.connectionId],
+  ['connected_account_id', (c) => c.connectedAccountId],
+  ['identifier', (c) => c.identifier],
+  ['method', (c) => c.method],
+  ['path', (c) => c.path],
+  ['status', (c) => c.status],
+  ['duration_ms', (c) => c.durationMs],
+  ['retries', (c) => c.retries],
+  ['error_code', (c) => c.errorCode],
+] as const satisfies ReadonlyArray<readonly [keyof ProxyCallsTable, (c: ProxyCall) => unknown]>;
+
 /** A call's values in COLUMNS order, appended to `out` (one flat parameter list per INSERT). */
 function pushValues(out: unknown[], c: ProxyCall): void {
-  out.push(c.id, c.startedAt, c.caller, c.connectionId, c.connectedAccountId, c.identifier);
-  out.push(c.method, c.path, c.status, c.durationMs, c.retries, c.errorCode);
+  for (const [, value] of COLUMNS) out.push(value(c));
 }
-const COLUMNS = [
-  'id',
-  'started_at',
-  'caller',
-  'connection_id',
-  'connected_account_id',
-  'identifier',
-  'method',
-  'path',
-  'status',
-  'duration_ms',
-  'retries',
-  'error_code',
-] as const;
 
 /**
  * The INSERT text for `rows` rows, built once per row count by Kysely (so the placeholders suit
@@ -78,7 +79,7 @@ const COLUMNS = [
 function insertText(db: Db, cache: Map<number, string>, rows: number): string {
   let text = cache.get(rows);
   if (text === undefined) {
-    const row = Object.fromEntries(COLUMNS.map((c) => [c, null])) as never;
+    const row = Object.fromEntries(COLUMNS.map(([column]) => [column, null])) as never;
     text = db
       .insertInto('proxy_calls')
       .values(Array.from({ length: rows }, () => row))

@@ -159,11 +159,17 @@ export function createTokenIssuer(deps: { store: Store; config: Config }): Token
     return key;
   };
 
+  /** The client's cache entry while it is fresh (its grant undefined: unknown or revoked). */
+  function freshClient(clientId: string, now: number) {
+    const cached = clients.get(clientId);
+    return cached && now - cached.at < CLIENT_CACHE_MS ? cached : undefined;
+  }
+
   /** The live client's principal; undefined when it is unknown or revoked. */
   async function principalOf(clientId: string): Promise<Principal | undefined> {
     const now = Date.now();
-    const cached = clients.get(clientId);
-    if (cached && now - cached.at < CLIENT_CACHE_MS) return cached.grant;
+    const cached = freshClient(clientId, now);
+    if (cached) return cached.grant;
     const client = await store.apiClients.get(clientId);
     const grant =
       client !== undefined && client.revokedAt === null
@@ -203,11 +209,7 @@ export function createTokenIssuer(deps: { store: Store; config: Config }): Token
 
     verifyCached(token) {
       const clientId = verified.get(token);
-      if (clientId === undefined) return undefined;
-      const cached = clients.get(clientId);
-      return cached?.grant !== undefined && Date.now() - cached.at < CLIENT_CACHE_MS
-        ? cached.grant
-        : undefined;
+      return clientId === undefined ? undefined : freshClient(clientId, Date.now())?.grant;
     },
 
     async verify(token) {

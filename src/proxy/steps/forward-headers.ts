@@ -1,5 +1,5 @@
 import { isForwardingHeader } from '../header-policy.js';
-import { connectionListed, isHopByHop, isLatchkeyHeader } from '../hop-by-hop.js';
+import { connectionListed, isHopByHop, isLatchkeyHeader, listsNoHeader } from '../hop-by-hop.js';
 
 /**
  * Request headers that are Latchkey's business, not the provider's: the app's credentials and
@@ -53,11 +53,10 @@ export function forwardHeaders(
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
     if (name.length === 10 && name.toLowerCase() === 'connection') {
-      // `keep-alive` and `close` (nearly every request) name no other header.
       const value = rawHeaders[i + 1]!;
-      if (value === 'keep-alive' || value === 'close' || value === 'Keep-Alive') continue;
+      if (listsNoHeader(value)) continue;
       listed ??= new Set();
-      for (const n of connectionListed([rawHeaders[i + 1]!])) listed.add(n);
+      for (const n of connectionListed([value])) listed.add(n);
     }
   }
   const replaced = bearer ? undefined : new Set(credential.map(([name]) => name.toLowerCase()));

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { DROPPED_RESPONSE_HEADERS, PROXIED_RESPONSE_HEADERS } from '../header-policy.js';
-import { connectionListed, isHopByHop, isLatchkeyHeader } from '../hop-by-hop.js';
+import { connectionListed, isHopByHop, isLatchkeyHeader, listsNoHeader } from '../hop-by-hop.js';
 
 /** Decided once per header name (names repeat across responses; the cache is bounded). */
 const dropped = new Map<string, boolean>();
@@ -24,11 +24,8 @@ function isDropped(lower: string): boolean {
  */
 export function responseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   const connection = headers.connection;
-  // `keep-alive` and `close`, what nearly every answer says, name no other header.
   const listed =
-    connection === undefined || connection === 'keep-alive' || connection === 'close'
-      ? undefined
-      : connectionListed([connection].flat());
+    connection === undefined || listsNoHeader(connection) ? undefined : connectionListed([connection].flat());
   const out: OutgoingHttpHeaders = {};
   for (const name in headers) {
     const value = headers[name];
