@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT, watchChild } from '../helpers/cli.js';
 import { airtableConnectionArgs } from './helpers/accounts.js';
 import { getBearer } from './helpers/load.js';
 import { killSurvivors, type Replica, runLatchkeyCli, startReplica } from './helpers/replicas.js';
@@ -29,23 +29,17 @@ function holdWriteLock(file: string) {
     setTimeout(() => { db.exec('COMMIT'); process.stdout.write('released ' + Date.now() + '\\n'); db.close(); }, ${HOLD_MS});
   `;
   const child = spawn(process.execPath, ['-e', script, file], { cwd: ROOT });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d) => (err += String(d)));
-  const locked = new Promise<number>((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      out += String(d);
-      if (out.includes('locked\n')) resolve(Date.now());
-    });
-    child.once('close', () => reject(new Error(`lock holder exited before locking: ${err}`)));
-  });
-  const done = new Promise<number>((resolve, reject) =>
-    child.once('close', (code) => {
-      const m = /released (\d+)/.exec(out);
-      if (code === 0 && m) resolve(Number(m[1]));
-      else reject(new Error(`lock holder failed (${code}): ${err}`));
-    }),
+  const holder = watchChild(child, /locked\n/);
+  const locked = holder.line.then(
+    () => Date.now(),
+    () => Promise.reject(new Error(`lock holder exited before locking: ${holder.output().stderr}`)),
   );
+  const done = holder.exited.then((code) => {
+    const { stdout, stderr } = holder.output();
+    const m = /released (\d+)/.exec(stdout);
+    if (code === 0 && m) return Number(m[1]);
+    throw new Error(`lock holder failed (${code}): ${stderr}`);
+  });
   return { locked, done };
 }
 

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -21,16 +21,17 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRes
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Starts a long-running command; resolves once a stdout line matches `ready`. */
-export function startCli(args: string[], env: Record<string, string>, ready: RegExp) {
-  const child = spawn(TSX, [MAIN, ...args], { env: { ...process.env, ...env } });
+/**
+ * Collects a child process's output; `line` resolves with the first match of `ready` on its
+ * stdout. No start-up time limit of its own (a loaded CI machine must not fail a slow start): the
+ * test's timeout bounds the wait, and an exit before the match rejects at once.
+ */
+export function watchChild(child: ChildProcessWithoutNullStreams, ready: RegExp) {
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += String(d)));
   child.stderr.on('data', (d) => (stderr += String(d)));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  // No start-up time limit of its own (a loaded CI machine must not fail a slow start); the
-  // test's timeout bounds the wait, and an early exit rejects at once.
   const line = new Promise<RegExpExecArray>((resolve, reject) => {
     child.stdout.on('data', () => {
       const m = ready.exec(stdout);
@@ -38,7 +39,13 @@ export function startCli(args: string[], env: Record<string, string>, ready: Reg
     });
     child.on('close', () => reject(new Error(`exited early: ${stdout} ${stderr}`)));
   });
-  return { child, line, exited, output: () => ({ stdout, stderr }) };
+  return { line, exited, output: () => ({ stdout, stderr }) };
+}
+
+/** Starts a long-running command; resolves once a stdout line matches `ready`. */
+export function startCli(args: string[], env: Record<string, string>, ready: RegExp) {
+  const child = spawn(TSX, [MAIN, ...args], { env: { ...process.env, ...env } });
+  return { child, ...watchChild(child, ready) };
 }
 
 /** Runs `fn` with `env` applied and stdout/stderr captured (restored afterwards, whatever happens). */

@@ -1,6 +1,6 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { watchChild } from './cli.js';
 
 const QUICKSTART = path.resolve(import.meta.dirname, '../../examples/airtable-quickstart/quickstart.mjs');
 
@@ -9,26 +9,15 @@ const QUICKSTART = path.resolve(import.meta.dirname, '../../examples/airtable-qu
  * the authorization link it prints (rejects if it exits first); Enter then lets it call the API.
  */
 export function runQuickstart(env: Record<string, string>) {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [QUICKSTART], {
+  const child = spawn(process.execPath, [QUICKSTART], {
     env: { ...process.env, ...env },
     cwd: path.dirname(QUICKSTART),
   });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += String(d)));
-  const link = new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      stdout += String(d);
-      const m = /Authorize Airtable: (\S+)/.exec(stdout);
-      if (m) resolve(m[1]!);
-    });
-    child.on('close', () => reject(new Error(`quickstart exited without a link: ${stdout} ${stderr}`)));
-  });
-  const exited = once(child, 'close').then(([code]) => code as number | null);
+  const { line, exited, output } = watchChild(child, /Authorize Airtable: (\S+)/);
   return {
-    link,
+    link: line.then((m) => m[1]!),
     exited,
     pressEnter: () => child.stdin.end('\n'),
-    output: () => ({ stdout, stderr }),
+    output,
   };
 }
