@@ -155,6 +155,19 @@ describe.skipIf(process.env.LATCHKEY_TEST_PG !== '1')('PostgreSQL restarted twic
     for (const r of world.replicas.filter((x) => x.exit())) {
       console.log(`--- ${r.name} stderr (tail) ---\n${r.stderr().slice(-3000)}`);
     }
+    // An unexpected answer during an outage: the replicas' own account of refresh failures, so a
+    // rare failure can be diagnosed from the CI log alone.
+    if (outageBad.length > 0) {
+      for (const r of world.replicas) {
+        const lines = r
+          .stdout()
+          .split('\n')
+          .filter((l) =>
+            /TOKEN_REFRESH_FAILED|refresh failed|could not be stored|took over|Timed out/.test(l),
+          );
+        console.log(`--- ${r.name}: refresh failure log lines ---\n${lines.slice(-8).join('\n')}`);
+      }
+    }
 
     expect.soft(exits, 'replica processes exited').toEqual([]);
     expect
