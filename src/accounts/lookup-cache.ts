@@ -13,7 +13,7 @@ export interface CachedAccount {
  *    before its promise resolves, so a request that starts after a grant, refresh commit, status
  *    change, delete or connection update reads the database again;
  *  - other processes' writes arrive through the feed (SQLite: `PRAGMA data_version`, polled at most
- *    once a millisecond; PostgreSQL: LISTEN/NOTIFY, typically within a millisecond of their commit);
+ *    every 5 ms; PostgreSQL: LISTEN/NOTIFY, typically within a millisecond of their commit);
  *  - while the feed cannot see other processes (PostgreSQL listener down) nothing is served or
  *    stored;
  *  - a read that overlapped any change is not stored (generation check), so an eviction can never

@@ -4,11 +4,12 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /**
  * `conn_…`, `ca_…`, `ar_…`, `exe_…` (tool executions), `mcp_…` (MCP tokens), `evt_…`, `whe_…`
- * (webhook endpoint), `whd_…` (delivery), `adm_…` (admin), `pxc_…` (proxy call): prefix + 20 random lowercase alphanumerics (≤ 32 chars,
+ * (webhook endpoint), `whd_…` (delivery), `adm_…` (admin), `pxc_…` (proxy call), `pxb_…` (a batch of
+ * proxy calls): prefix + 20 random lowercase alphanumerics (≤ 32 chars,
  * as Scalekit's validators want).
  */
 export function newId(
-  prefix: 'conn' | 'ca' | 'ar' | 'exe' | 'mcp' | 'evt' | 'whe' | 'whd' | 'adm' | 'pxc',
+  prefix: 'conn' | 'ca' | 'ar' | 'exe' | 'mcp' | 'evt' | 'whe' | 'whd' | 'adm' | 'pxc' | 'pxb',
 ): string {
   const bytes = randomBytes(20);
   let out = `${prefix}_`;
@@ -17,11 +18,11 @@ export function newId(
 }
 
 /**
- * Ids for high-volume rows (`pxc_…`, one per proxied call): the time (base 36), a random tag
+ * Ids for high-volume rows (`pxc_…`, one per proxied call; `pxb_…`, their batches): the time (base 36), a random tag
  * drawn once per process, then a counter — unique across processes, in time order (appends to
  * the primary-key index), and no randomness drawn per id (27 characters).
  */
-export function sequentialIds(prefix: 'pxc'): (at?: number) => string {
+export function sequentialIds(prefix: 'pxc' | 'pxb'): (at?: number) => string {
   const tag = newId(prefix).slice(prefix.length + 1, prefix.length + 9);
   let n = 0;
   let lastAt = -1;

@@ -8,6 +8,7 @@ import * as m005 from './migrations/005-dashboard.js';
 import * as m006 from './migrations/006-change-notifications.js';
 import * as m007 from './migrations/007-account-tenant.js';
 import * as m009 from './migrations/009-rate-gates.js';
+import * as m010 from './migrations/010-proxy-call-batches.js';
 
 /**
  * Migrations live in code (bundled with the build). Kysely's Migrator takes its own lock; on
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006-change-notifications': m006,
   '007-account-tenant': m007,
   '009-rate-gates': m009,
+  '010-proxy-call-batches': m010,
 };
 
 /** Every migration, in order; a database at the latest schema has one row per name. */
@@ -33,7 +35,8 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 /**
  * Migrations are numbered per capability and may land out of numeric order (parallel work): a
  * database that has a later number applies an earlier one that arrived after it. Every migration
- * only adds its own tables and columns, so their order between capabilities does not matter.
+ * only adds its own tables and columns (010 also converts and drops `proxy_calls`, which no other
+ * touches), so their order between capabilities does not matter.
  */
 const options = { provider, migrationTableName: 'latchkey_migration', allowUnorderedMigrations: true };
 

@@ -1,27 +1,20 @@
-import { CompiledQuery, type Selectable } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Db } from './db.js';
 import { sequentialIds } from './ids.js';
-import { startedBefore } from './keyset.js';
-import type { ProxyCallsTable } from './schema.js';
+import { rowsBefore } from './keyset.js';
+import {
+  type BatchRow,
+  callIsError,
+  keepFrom,
+  newestFirst,
+  olderThan,
+  type ProxyCall,
+  packBatches,
+  unpackBatch,
+} from './proxy-call-batch.js';
+import type { ProxyCallBatchesTable } from './schema.js';
 
-/** One `/proxy` call as logged: metadata only, never headers, bodies or query values. */
-export interface ProxyCall {
-  id: string;
-  startedAt: number;
-  /** The API client id; null when the caller was refused before it was known. */
-  caller: string | null;
-  connectionId: string | null;
-  connectedAccountId: string | null;
-  identifier: string | null;
-  method: string;
-  /** The provider path; query parameter names only (`/v0/x?offset&pageSize`). */
-  path: string;
-  status: number;
-  durationMs: number;
-  retries: number;
-  /** Latchkey's error code when Latchkey (not the provider) answered. */
-  errorCode: string | null;
-}
+export type { ProxyCall } from './proxy-call-batch.js';
 
 export interface ProxyCallFilter {
   connectedAccountId?: string;
@@ -32,56 +25,33 @@ export interface ProxyCallFilter {
   limit: number;
 }
 
-const fromRow = (r: Selectable<ProxyCallsTable>): ProxyCall => ({
-  id: r.id,
-  startedAt: Number(r.started_at),
-  caller: r.caller,
-  connectionId: r.connection_id,
-  connectedAccountId: r.connected_account_id,
-  identifier: r.identifier,
-  method: r.method,
-  path: r.path,
-  status: Number(r.status),
-  durationMs: Number(r.duration_ms),
-  retries: Number(r.retries),
-  errorCode: r.error_code,
-});
-
-/** Rows per INSERT: 12 parameters each, well under every driver's limit on bound parameters. */
+/** Rows per INSERT: 8 parameters each, well under every driver's limit on bound parameters. */
 const INSERT_ROWS = 200;
+/** Batches read per query while listing (each holds up to a flush's calls of one account). */
+const BATCHES_PER_READ = 20;
 
-/** Each column of a row and where its value comes from: one list, so the order cannot drift. */
 const COLUMNS = [
-  ['id', (c) => c.id],
-  ['started_at', (c) => c.startedAt],
-  ['caller', (c) => c.caller],
-  ['connection_id', (c) => c.connectionId],
-  ['connected_account_id', (c) => c.connectedAccountId],
-  ['identifier', (c) => c.identifier],
-  ['method', (c) => c.method],
-  ['path', (c) => c.path],
-  ['status', (c) => c.status],
-  ['duration_ms', (c) => c.durationMs],
-  ['retries', (c) => c.retries],
-  ['error_code', (c) => c.errorCode],
-] as const satisfies ReadonlyArray<readonly [keyof ProxyCallsTable, (c: ProxyCall) => unknown]>;
-
-/** A call's values in COLUMNS order, appended to `out` (one flat parameter list per INSERT). */
-function pushValues(out: unknown[], c: ProxyCall): void {
-  for (const [, value] of COLUMNS) out.push(value(c));
-}
+  'id',
+  'connection_id',
+  'connected_account_id',
+  'first_started_at',
+  'last_started_at',
+  'calls',
+  'errors',
+  'payload',
+] as const satisfies ReadonlyArray<keyof ProxyCallBatchesTable>;
 
 /**
  * The INSERT text for `rows` rows, built once per row count by Kysely (so the placeholders suit
- * the dialect) and reused: a busy proxy writes thousands of rows a second, and building the same
- * statement for each batch cost more than running it.
+ * the dialect) and reused: a busy proxy writes batches every second, and building the same
+ * statement each time cost more than running it.
  */
 function insertText(db: Db, cache: Map<number, string>, rows: number): string {
   let text = cache.get(rows);
   if (text === undefined) {
-    const row = Object.fromEntries(COLUMNS.map(([column]) => [column, null])) as never;
+    const row = Object.fromEntries(COLUMNS.map((column) => [column, null])) as never;
     text = db
-      .insertInto('proxy_calls')
+      .insertInto('proxy_call_batches')
       .values(Array.from({ length: rows }, () => row))
       .compile().sql;
     cache.set(rows, text);
@@ -89,42 +59,96 @@ function insertText(db: Db, cache: Map<number, string>, rows: number): string {
   return text;
 }
 
-/** The proxy call log (`src/observe/proxy-log.ts` writes it in batches; the dashboard reads it). */
+/** Whether a call passes the filter's per-call conditions (the batch query did the rest). */
+function wanted(c: ProxyCall, f: ProxyCallFilter): boolean {
+  if (f.outcome === 'ok' && callIsError(c)) return false;
+  if (f.outcome === 'error' && !callIsError(c)) return false;
+  return f.after === undefined || olderThan(c, f.after);
+}
+
+/**
+ * The proxy call log (`src/observe/proxy-log.ts` writes it in batches; the dashboard reads it).
+ * Stored as one row per written batch and account (src/store/proxy-call-batch.ts); reads unpack
+ * and merge, so callers see one row per call, newest first.
+ */
 export function createProxyCallRepo(db: Db) {
   const inserts = new Map<number, string>();
+  const batchId = sequentialIds('pxb');
   return {
     /** A new call's id, time-ordered (`at`: when it started). */
     newId: sequentialIds('pxc'),
 
-    /** Writes the calls in one transaction (one commit, one sync to disk), `INSERT_ROWS` per statement. */
+    /** Writes the calls in one transaction (one commit, one sync to disk), one row per account. */
     async recordMany(calls: ProxyCall[]): Promise<void> {
       if (calls.length === 0) return;
+      const rows = packBatches(calls, batchId);
       await db.transaction().execute(async (trx) => {
-        for (let i = 0; i < calls.length; i += INSERT_ROWS) {
-          const batch = calls.slice(i, i + INSERT_ROWS);
+        for (let i = 0; i < rows.length; i += INSERT_ROWS) {
+          const batch = rows.slice(i, i + INSERT_ROWS);
           const values: unknown[] = [];
-          for (const c of batch) pushValues(values, c);
+          for (const r of batch) for (const column of COLUMNS) values.push(r[column]);
           await trx.executeQuery(CompiledQuery.raw(insertText(db, inserts, batch.length), values));
         }
       });
     },
 
-    /** Newest first, paged by (started_at, id). */
+    /**
+     * Newest first, paged by (startedAt, id). Batches are read newest-last-call first; reading
+     * stops once `limit` calls are found and the next batch cannot hold a newer one.
+     */
     async list(f: ProxyCallFilter): Promise<ProxyCall[]> {
-      let q = db.selectFrom('proxy_calls').selectAll();
-      if (f.connectedAccountId !== undefined) q = q.where('connected_account_id', '=', f.connectedAccountId);
-      if (f.connectionId !== undefined) q = q.where('connection_id', '=', f.connectionId);
-      if (f.outcome === 'ok') q = q.where('status', '<', 400);
-      if (f.outcome === 'error') q = q.where('status', '>=', 400);
-      if (f.after) q = q.where(startedBefore(f.after));
-      const rows = await q.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
-      return rows.map(fromRow);
+      const found: ProxyCall[] = [];
+      let before: { at: number; id: string } | undefined;
+      for (;;) {
+        let q = db.selectFrom('proxy_call_batches').selectAll();
+        if (f.connectedAccountId !== undefined)
+          q = q.where('connected_account_id', '=', f.connectedAccountId);
+        if (f.connectionId !== undefined) q = q.where('connection_id', '=', f.connectionId);
+        if (f.outcome === 'ok') q = q.whereRef('errors', '<', 'calls');
+        if (f.outcome === 'error') q = q.where('errors', '>', 0);
+        if (f.after) q = q.where('first_started_at', '<=', f.after.startedAt);
+        if (before) q = q.where(rowsBefore('last_started_at', before.at, before.id));
+        const rows: BatchRow[] = await q
+          .orderBy('last_started_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(BATCHES_PER_READ)
+          .execute();
+        for (const row of rows) for (const c of unpackBatch(row)) if (wanted(c, f)) found.push(c);
+        found.sort(newestFirst);
+        if (found.length > f.limit) found.length = f.limit;
+        const last = rows.at(-1);
+        if (!last || rows.length < BATCHES_PER_READ) break;
+        const lastAt = Number(last.last_started_at);
+        if (found.length === f.limit && found[f.limit - 1]!.startedAt > lastAt) break;
+        before = { at: lastAt, id: last.id };
+      }
+      return found;
     },
 
     /** Deletes calls started before `cutoff`; returns how many. */
     async prune(cutoff: number): Promise<number> {
-      const res = await db.deleteFrom('proxy_calls').where('started_at', '<', cutoff).executeTakeFirst();
-      return Number(res.numDeletedRows);
+      return db.transaction().execute(async (trx) => {
+        const whole = await trx
+          .selectFrom('proxy_call_batches')
+          .select(sql<string | number | null>`sum(calls)`.as('n'))
+          .where('last_started_at', '<', cutoff)
+          .executeTakeFirst();
+        await trx.deleteFrom('proxy_call_batches').where('last_started_at', '<', cutoff).execute();
+        let deleted = Number(whole?.n ?? 0);
+        // A batch that straddles the cutoff keeps only its newer calls.
+        const straddling = await trx
+          .selectFrom('proxy_call_batches')
+          .selectAll()
+          .where('first_started_at', '<', cutoff)
+          .execute();
+        for (const row of straddling) {
+          const rest = keepFrom(row, cutoff);
+          if (!rest) continue; // cannot happen: its last call is not older than the cutoff
+          deleted += Number(row.calls) - rest.calls;
+          await trx.updateTable('proxy_call_batches').set(rest).where('id', '=', row.id).execute();
+        }
+        return deleted;
+      });
     },
   };
 }

@@ -167,7 +167,7 @@ export interface Database {
   rate_gates: RateGatesTable;
   admins: AdminsTable;
   admin_sessions: AdminSessionsTable;
-  proxy_calls: ProxyCallsTable;
+  proxy_call_batches: ProxyCallBatchesTable;
 }
 
 /** Shared provider rate limits: when the next request of a key may leave (database clock, ms). */
@@ -232,18 +232,20 @@ export interface AdminSessionsTable {
   expires_at: number;
 }
 
-/** One `/proxy` call: metadata only (path without query values; no headers, no bodies). */
-export interface ProxyCallsTable {
+/**
+ * The proxy call log: one row per written batch and account (a busy account's calls of one flush
+ * share a row), the calls themselves in `payload`. Metadata only (path without query values; no
+ * headers, no bodies). See src/store/proxy-call-batch.ts for the payload.
+ */
+export interface ProxyCallBatchesTable {
   id: string;
-  started_at: number;
-  caller: string | null;
   connection_id: string | null;
   connected_account_id: string | null;
-  identifier: string | null;
-  method: string;
-  path: string;
-  status: number;
-  duration_ms: number;
-  retries: number;
-  error_code: string | null;
+  /** The earliest and latest `startedAt` of the batch's calls. */
+  first_started_at: number;
+  last_started_at: number;
+  calls: number;
+  /** Calls answered with a status >= 400. */
+  errors: number;
+  payload: string;
 }

@@ -26,6 +26,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('admin_sessions_admin').on('admin_sessions').column('admin_id').execute();
 
+  await createProxyCallsTable(db);
+}
+
+/** `proxy_calls` and its indexes (also what migration 010's `down` restores). */
+export async function createProxyCallsTable(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('proxy_calls')
     .addColumn('id', 'text', (c) => c.primaryKey())

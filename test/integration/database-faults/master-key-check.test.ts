@@ -1,12 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSealer, MasterKeyMismatchError, openStore, type Store } from '../../../src/store/index.js';
 import { migrateTo } from '../../../src/store/migrate.js';
+import { rawKysely } from '../../helpers/raw-kysely.js';
 import { dialects, newConnection, type TestDatabase } from '../../helpers/store-dialects.js';
 
 /**
@@ -168,14 +167,4 @@ async function schemaState(url: string, dialect: 'sqlite' | 'postgres') {
   } finally {
     await db.destroy();
   }
-}
-
-/** A plain Kysely on the database (no store, no checks), for setting up and inspecting schemas. */
-async function rawKysely(url: string, dialect: 'sqlite' | 'postgres'): Promise<Kysely<unknown>> {
-  if (dialect === 'sqlite') {
-    return new Kysely({ dialect: new SqliteDialect({ database: new SQLite(url.slice('sqlite:'.length)) }) });
-  }
-  return new Kysely({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }),
-  });
 }

@@ -100,6 +100,76 @@ describeStore((ctx) => {
         call(9000, { startedAt: T0 + 20_000_000, errorCode: 'X' }),
       );
     });
+    it('merges batches written apart (two replicas, overlapping times): every filter and page matches one sorted list', async () => {
+      // 40 flushes from two "replicas", each holding calls of 3 accounts, their times scattered
+      // across all flushes (a late batch may hold an early call) with ties on startedAt: more
+      // batches than one read takes.
+      const calls: ProxyCall[] = [];
+      for (let flush = 0; flush < 40; flush++) {
+        const batch = Array.from({ length: 9 }, (_, k) => {
+          const n = flush * 9 + k;
+          return call(n, {
+            id: `pxc_m${flush % 2}${String(n).padStart(5, '0')}`,
+            startedAt: T0 + 50_000_000 + ((n * 37) % 97) * 3,
+            connectedAccountId: `ca_m${k % 3}`,
+            connectionId: k % 3 === 2 ? 'conn_m2' : 'conn_m',
+            status: n % 5 === 0 ? 500 : 200,
+          });
+        });
+        calls.push(...batch);
+        await ctx.store.proxyCalls.recordMany(batch);
+      }
+      const sorted = [...calls].sort((a, b) => b.startedAt - a.startedAt || (a.id < b.id ? 1 : -1));
+      const mine = (c: ProxyCall) => c.id.startsWith('pxc_m');
+      const filters = [
+        {},
+        { connectedAccountId: 'ca_m1' },
+        { connectionId: 'conn_m2' },
+        { outcome: 'error' as const },
+        { outcome: 'ok' as const, connectedAccountId: 'ca_m0' },
+      ];
+      for (const filter of filters) {
+        const expected = sorted.filter(
+          (c) =>
+            (filter.connectedAccountId === undefined || c.connectedAccountId === filter.connectedAccountId) &&
+            (filter.connectionId === undefined || c.connectionId === filter.connectionId) &&
+            (filter.outcome === undefined || (filter.outcome === 'error') === c.status >= 400),
+        );
+        const seen: ProxyCall[] = [];
+        let after: { startedAt: number; id: string } | undefined;
+        for (;;) {
+          const page = (await ctx.store.proxyCalls.list({ ...filter, limit: 7, after })).filter(mine);
+          if (page.length === 0) break;
+          seen.push(...page);
+          after = { startedAt: page.at(-1)!.startedAt, id: page.at(-1)!.id };
+        }
+        expect(seen).toEqual(expected);
+      }
+    });
+
+    it('prune keeps the newer calls of a batch that straddles the cutoff', async () => {
+      const at = T0 + 90_000_000;
+      const batch = [0, 1, 2, 3, 4].map((k) =>
+        call(k, {
+          id: `pxc_s${k}`,
+          startedAt: at + k * 100,
+          connectedAccountId: 'ca_s',
+          status: k === 1 ? 404 : 200,
+        }),
+      );
+      await ctx.store.proxyCalls.recordMany(batch);
+      const before = (await ctx.store.proxyCalls.list({ connectedAccountId: 'ca_s', limit: 10 })).length;
+      expect(before).toBe(5);
+      // Everything older than `at + 250` goes: all earlier tests' calls, and 3 of this batch.
+      const deleted = await ctx.store.proxyCalls.prune(at + 250);
+      expect(deleted).toBeGreaterThanOrEqual(3);
+      expect((await ctx.store.proxyCalls.list({ limit: 100 })).map((c) => c.id)).toEqual([
+        'pxc_s4',
+        'pxc_s3',
+      ]);
+      expect(await ctx.store.proxyCalls.list({ outcome: 'error', limit: 10 })).toEqual([]);
+      expect(await ctx.store.proxyCalls.prune(at + 250)).toBe(0);
+    });
   });
   describe('webhook resend', () => {
     it('puts a finished delivery back on the queue, due now, once; a pending one is left alone', async () => {

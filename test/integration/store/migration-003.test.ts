@@ -1,20 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSealer, openStore } from '../../../src/store/index.js';
 import { migrateTo } from '../../../src/store/migrate.js';
+import { rawKysely } from '../../helpers/raw-kysely.js';
 import { dialects, type TestDatabase } from '../../helpers/store-dialects.js';
-
-async function rawKysely(url: string, dialect: 'sqlite' | 'postgres'): Promise<Kysely<unknown>> {
-  if (dialect === 'sqlite') {
-    return new Kysely({ dialect: new SqliteDialect({ database: new SQLite(url.slice('sqlite:'.length)) }) });
-  }
-  return new Kysely({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }),
-  });
-}
 
 for (const dialect of dialects) {
   describe.skipIf(dialect.skip)(`migration 003 on ${dialect.name}`, () => {
