@@ -1,4 +1,5 @@
 import type { AirtableEmulator } from '../src/emulators/airtable/index.js';
+import { bulkRoutes } from './bulk-routes.js';
 import { type EmulatorModule, fromDist } from './dist.js';
 import { processUsage, serve } from './ipc.js';
 
@@ -6,7 +7,7 @@ const { startAirtableEmulator } = await fromDist<EmulatorModule>('emulators/airt
 
 /**
  * The Airtable emulator in its own process: no API rate limit, day-long access tokens; the token
- * endpoint limited only when asked (the storm run).
+ * endpoint limited only when asked (the storm run); plus the bulk routes (bulk-routes.ts).
  */
 let emulator: AirtableEmulator | undefined;
 let sampler: { timer: NodeJS.Timeout; samples: Array<[at: number, refreshes: number]> } | undefined;
@@ -28,6 +29,7 @@ const handlers = {
       port: 0,
       rateLimitPerSecond: 0,
       accessTokenTtlSec: 86_400,
+      extraRoutes: bulkRoutes,
       ...arg,
     });
     const { url, authorizeUrl, tokenUrl, apiBaseUrl } = emulator;

@@ -12,13 +12,15 @@ import {
   type Http2ServerResponse,
 } from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import type { Readable } from 'node:stream';
 import { Agent } from 'undici';
-import { processUsage, serve } from './ipc.js';
+import { memorySampler, processUsage, serve } from './ipc.js';
 
 /**
  * The strongest bare forwarder, the limit for any Node.js proxy: node:http (and node:http2 for
- * h2c) in, an undici Agent out, the answer's body piped back with `.pipe()` — no per-request
- * AbortSignal, no stream.pipeline(), no auth, no database, no header policy beyond hop-by-hop.
+ * h2c) in, an undici Agent out, the answer's body piped back with `.pipe()` (a request body, the
+ * bulk upload, streamed out as it comes) — no per-request AbortSignal, no stream.pipeline(), no
+ * auth, no database, no header policy beyond hop-by-hop.
  * The app sends the provider token itself. Latchkey minus this = the cost of Latchkey's own logic.
  */
 const HOP_BY_HOP = new Set([
@@ -54,6 +56,8 @@ function forward(upstream: string) {
         path: (req.url ?? '/').replace(/^\/proxy/, ''),
         method: (req.method ?? 'GET') as 'GET',
         headers: strip(req.headers),
+        // A request body streams through as it comes (the bulk upload); GETs have none.
+        body: req.method === 'GET' || req.method === 'HEAD' ? undefined : (req as Readable),
       })
       .then((up) => {
         res.writeHead(up.statusCode, strip(up.headers));
@@ -78,6 +82,7 @@ const handlers = {
     return { url: await listen(server), h2Url: await listen(h2) };
   },
   usage: (arg?: { gc?: boolean }) => processUsage(arg),
+  ...memorySampler(),
   async close() {
     server?.closeAllConnections();
     await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));

@@ -153,3 +153,36 @@ export function processUsage(opts: { gc?: boolean } = {}) {
 }
 
 export type ProcessUsage = ReturnType<typeof processUsage>;
+
+/**
+ * Samples this process's memory every `everyMs` between `start` and `stop`: how far RSS and the
+ * live JavaScript-visible memory (heap used + external, which holds Buffers; each sample taken
+ * right after a full GC, so garbage not yet collected does not count) rose above where they were
+ * at `start` (MiB). What "constant memory" during a large transfer is judged by.
+ */
+export function memorySampler() {
+  let timer: NodeJS.Timeout | undefined;
+  let base = { rss: 0, js: 0 };
+  let peak = { rss: 0, js: 0 };
+  const read = () => {
+    if (typeof globalThis.gc === 'function') globalThis.gc();
+    const m = process.memoryUsage();
+    return { rss: m.rss, js: m.heapUsed + m.external };
+  };
+  const sample = () => {
+    const m = read();
+    peak = { rss: Math.max(peak.rss, m.rss), js: Math.max(peak.js, m.js) };
+  };
+  return {
+    startMemorySampling(arg: { everyMs: number }) {
+      base = read();
+      peak = { ...base };
+      clearInterval(timer);
+      timer = setInterval(sample, arg.everyMs);
+    },
+    stopMemorySampling() {
+      clearInterval(timer);
+      return { rssRiseMiB: (peak.rss - base.rss) / 2 ** 20, jsRiseMiB: (peak.js - base.js) / 2 ** 20 };
+    },
+  };
+}

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
 import type { RunningLatchkey } from '../src/runtime.js';
 import { loadLatchkey } from './dist.js';
-import { processUsage, serve } from './ipc.js';
+import { memorySampler, processUsage, serve } from './ipc.js';
 import { seedAccounts } from './seed.js';
 import { refreshReport } from './storm-report.js';
 
@@ -195,6 +195,7 @@ const handlers = {
   },
 
   usage: (arg?: { gc?: boolean }) => processUsage(arg),
+  ...memorySampler(),
 
   async close() {
     await latchkey?.close();

@@ -2,14 +2,16 @@
  * `npm run bench`: Latchkey's /proxy hot path and refresh path, measured side by side in one run,
  * from the built JavaScript (dist/; the bench itself is compiled to dist-bench/). Four processes on
  * loopback: this one (orchestrator + load generator), the Airtable emulator, the strongest bare
- * forwarder (node:http and h2c in, undici out, body piped, no signals) and Latchkey. Markdown on
+ * forwarder (node:http and h2c in, undici out, body piped, no signals) and Latchkey. Also 10 and
+ * 100 MiB bodies down and up through both proxies (bulk.ts: rate, and live memory). Markdown on
  * stdout with the targets next to the measured ratios, progress on stderr; exit 1 if any
  * correctness check fails (a missed performance target is reported, not an error), 2 on the hard
- * time limit. Knobs: BENCH_SECONDS (per measured round, default 1), BENCH_STORM_ACCOUNTS
+ * time limit (a correctness failure includes a bulk transfer losing bytes). Knobs: BENCH_SECONDS (per measured round, default 1), BENCH_STORM_ACCOUNTS
  * (default 10), BENCH_CPU_PROF=<dir> (write V8 CPU profiles of the Latchkey and bare-forwarder processes there).
  */
 import os from 'node:os';
 import { SEED_IDS } from '../src/emulators/airtable/index.js';
+import { BULK_SIZES_MIB, bulkTransfers } from './bulk.js';
 import type { EmulatorApi } from './emulator-child.js';
 import type { ForwarderApi } from './forwarder-child.js';
 import { spawnChild } from './ipc.js';
@@ -30,7 +32,8 @@ import { BENCH_USER, type Bench, setUp } from './setup.js';
 
 const ROUND_MS = Number(process.env.BENCH_SECONDS ?? 1) * 1000;
 const WARMUP_MS = 1000;
-const ROUNDS = 4;
+/** Rounds per side and scenario: per-round ratios swing ±15 % on this shared 2-core machine, so six. */
+const ROUNDS = 6;
 const CONCURRENCY = [1, 10, 32];
 /** h2c runs: one HTTP/2 session with this many concurrent streams. */
 const H2_STREAMS = 10;
@@ -92,7 +95,9 @@ async function main(): Promise<number> {
   }, HARD_LIMIT_MS);
   hardStop.unref();
   try {
-    const measured = await measure(await setUp({ lk, emu, fwd }, STORM_ACCOUNTS));
+    // 100 MiB bodies are refused by default (10 MiB); the bulk transfers need them through.
+    const bulkBody = { env: { LATCHKEY_PROXY_MAX_BODY: String(2 * Math.max(...BULK_SIZES_MIB) * 2 ** 20) } };
+    const measured = await measure(await setUp({ lk, emu, fwd }, STORM_ACCOUNTS, bulkBody));
     const seconds = (Date.now() - started) / 1000;
     process.stdout.write(
       render(measured, {
@@ -151,6 +156,11 @@ async function measure(b: Bench): Promise<Measured> {
   const memAfterLoadGc = await b.lk.call('usage', { gc: true });
   const fwdAfterLoadGc = await b.fwd.call('usage', { gc: true });
 
+  progress(`bulk: ${BULK_SIZES_MIB.join(' and ')} MiB down and up through each proxy`);
+  const bulk = await bulkTransfers(b);
+  for (const t of bulk)
+    check(t.whole, `bulk ${t.direction} of ${t.mib} MiB via ${t.via}: bytes lost or refused`);
+
   progress(`refresh storm: ${b.stormIds.length} expired accounts × ${STORM_CALLS} concurrent calls`);
   await b.lk.call('expire', b.stormIds);
   const storm = await burst(b, 'expired tokens (storm)', b.stormIds, STORM_CALLS);
@@ -169,6 +179,7 @@ async function measure(b: Bench): Promise<Measured> {
 
   return {
     pairs,
+    bulk,
     bursts: [storm, calm],
     memory: [
       ['idle, after setup (after GC)', memIdle],

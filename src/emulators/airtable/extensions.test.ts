@@ -5,7 +5,7 @@ import type { AirtableEmulator } from './types.js';
 
 const REDIRECT = 'http://localhost:3000/cb';
 
-/** What the emulator adds for Latchkey's tests: personal access tokens, and opt-in RFC 7009 revocation. */
+/** What the emulator adds for Latchkey's tests: personal access tokens, opt-in RFC 7009 revocation, extra routes. */
 describe('emulator: personal access tokens and the revocation endpoint', () => {
   let emu: AirtableEmulator;
   let plain: AirtableEmulator;
@@ -72,5 +72,31 @@ describe('emulator: personal access tokens and the revocation endpoint', () => {
     expect(plain.revokeUrl).toBeUndefined();
     const res = await fetch(`${plain.url}/oauth2/v1/revoke`, { method: 'POST' });
     expect(res.status).toBe(404);
+  });
+});
+
+describe('emulator: extra routes (the bench bulk transfers)', () => {
+  it('answers what the hook claims, on the same origin; everything else is the emulator as usual', async () => {
+    const seen: string[] = [];
+    const emu = await startAirtableEmulator({
+      clientId: 'c',
+      clientSecret: 's',
+      redirectUris: [REDIRECT],
+      extraRoutes: (req, res) => {
+        seen.push(req.url ?? '');
+        if (req.url !== '/v0/_extra') return false;
+        res.writeHead(201).end('mine');
+        return true;
+      },
+    });
+    try {
+      const mine = await fetch(`${emu.apiBaseUrl}/v0/_extra`);
+      expect([mine.status, await mine.text()]).toEqual([201, 'mine']);
+      const theirs = await fetch(`${emu.apiBaseUrl}/v0/meta/whoami`);
+      expect(theirs.status).toBe(401); // no token: the emulator's own answer
+      expect(seen).toEqual(['/v0/_extra', '/v0/meta/whoami']);
+    } finally {
+      await emu.close();
+    }
   });
 });

@@ -98,7 +98,15 @@ export async function startAirtableEmulator(options: AirtableEmulatorOptions): P
   for (const token of config.personalAccessTokens) if (!ctx.state.personalTokens.has(token)) addPat(token);
   const save = stateFile ? () => saveState(ctx, stateFile) : undefined;
   save?.();
-  const server = createServer(createAirtableHandler(ctx, save));
+  const handler = createAirtableHandler(ctx, save);
+  const { extraRoutes } = options;
+  const server = createServer(
+    extraRoutes
+      ? (req, res) => {
+          if (!extraRoutes(req, res)) handler(req, res);
+        }
+      : handler,
+  );
   const address = await listen(server, config.port, config.host);
   const url = baseUrl(config.host, address.port);
   ctx.url = url;

@@ -1,4 +1,5 @@
 /** Public types of the Airtable emulator (see index.ts). */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BaseModel } from './seed.js';
 import type { WebhookModel } from './webhook-store.js';
 
@@ -59,6 +60,11 @@ export interface AirtableEmulatorOptions {
   revocationEndpoint?: boolean;
   /** Persist grants, tokens and data in this file (mode 0600) and restore them at start. */
   stateFile?: string;
+  /**
+   * Answers a request before the emulator does when it returns true: routes Airtable has no
+   * equivalent of, on the same origin (the bench's 100 MB transfers through the proxy).
+   */
+  extraRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface EmulatorStats {
