@@ -1,4 +1,4 @@
-import { type Agent, fetch as undiciFetch } from 'undici';
+import { type Dispatcher, fetch as undiciFetch } from 'undici';
 import { pickTenantValues } from '../providers/tenant.js';
 import { isInsecureAllowed, type OAuthEndpoints } from './endpoints.js';
 import { OAuthGrantError, OAuthTransportError, translateOAuthError } from './errors.js';
@@ -9,7 +9,7 @@ import type { TokenClientOptions } from './token-client.js';
  * token endpoint: tenant discovery after a code exchange and bearer-style revocation. Same pool,
  * timeouts and http:// policy as the token endpoint calls.
  */
-export function createBearerCalls(agent: Agent, opts: TokenClientOptions) {
+export function createBearerCalls(agent: Dispatcher, opts: TokenClientOptions) {
   function send(url: string, accessToken: string, method: 'GET' | 'POST') {
     if (!isInsecureAllowed(url, opts.insecurePolicy)) {
       throw new OAuthTransportError('provider URL is not https', 'invalid_response');

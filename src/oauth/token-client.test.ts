@@ -73,6 +73,27 @@ describe('token client failure classification (real HTTP)', () => {
       );
   };
 
+  it('each call goes on a connection of its own, closed after the answer (no stale kept-alive socket)', async () => {
+    const sockets = new Set<unknown>();
+    const connectionHeaders: Array<string | undefined> = [];
+    const seen = createServer((req, res) => {
+      sockets.add(req.socket);
+      connectionHeaders.push(req.headers.connection);
+      req.resume();
+      req.on('end', () => behaviours['/ok']!(res));
+    });
+    await new Promise<void>((r) => seen.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(seen.address() as AddressInfo).port}/ok`;
+    try {
+      for (let i = 0; i < 3; i++) expect(await refreshAt(url)).toMatchObject({ accessToken: 'a' });
+      expect(sockets.size).toBe(3);
+      expect(connectionHeaders).toEqual(['close', 'close', 'close']);
+    } finally {
+      seen.closeAllConnections();
+      await new Promise((r) => seen.close(r));
+    }
+  });
+
   it('an answer with tokens', async () => {
     expect(await refreshAt(`${base}/ok`)).toMatchObject({ accessToken: 'a', refreshToken: 'r' });
   });

@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, type Dispatcher, fetch as undiciFetch } from 'undici';
 import { resolveApiBaseUrl, tenantValuesFromTokenResponse } from '../providers/tenant.js';
 import type { ClientAuth } from '../store/index.js';
 import { createBearerCalls } from './bearer-calls.js';
@@ -74,7 +74,7 @@ async function shapeAnswer(
 function requestOptions(
   endpoints: OAuthEndpoints,
   opts: TokenClientOptions,
-  agent: Agent,
+  agent: Dispatcher,
   capture?: AnswerCapture,
 ): oauth.TokenEndpointRequestOptions {
   return {
@@ -126,11 +126,19 @@ function checkTenant(endpoints: OAuthEndpoints, tenant: Record<string, string> |
 
 /** Token endpoint calls over oauth4webapi; all failures leave as OAuthGrantError / OAuthTransportError. */
 export function createTokenClient(opts: TokenClientOptions) {
-  const agent = new Agent({
+  const pool = new Agent({
     connect: { timeout: Math.min(CONNECT_TIMEOUT_MS, opts.timeoutMs) },
     headersTimeout: opts.timeoutMs,
     bodyTimeout: opts.timeoutMs,
   });
+  // Every call on a connection of its own, closed after the answer (`reset`: `Connection: close`).
+  // A refresh sent on a kept-alive connection the provider (or a proxy in between) is just closing
+  // fails after its bytes left, so its outcome is unknown and the refresh is recorded interrupted;
+  // on a new connection a failure to connect means nothing was sent. Token calls are rare (once
+  // per account per token lifetime), so reuse saved little.
+  const agent: Dispatcher = pool.compose(
+    (dispatch) => (o, handler) => dispatch({ ...o, reset: true }, handler),
+  );
   const bearer = createBearerCalls(agent, opts);
 
   const as = (e: OAuthEndpoints): oauth.AuthorizationServer => ({
@@ -238,7 +246,7 @@ export function createTokenClient(opts: TokenClientOptions) {
     revokeBearer: bearer.revokeBearer,
 
     /** Closes the pooled connections to token endpoints. */
-    close: () => agent.close(),
+    close: () => pool.close(),
   };
 }
 
