@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, watchChild } from '../helpers/cli.js';
+import { holdSqliteWriteLock } from '../helpers/sqlite-lock-holder.js';
 import { airtableConnectionArgs } from './helpers/accounts.js';
 import { getBearer } from './helpers/load.js';
 import { killSurvivors, type Replica, runLatchkeyCli, startReplica } from './helpers/replicas.js';
@@ -19,28 +18,13 @@ import { reportFigures } from './helpers/wait.js';
 const HOLD_MS = 3_000;
 const HEALTHZ_MAX_MS = 1_000;
 
-/** A separate process that takes the write lock, says `locked`, holds it HOLD_MS, commits, exits. */
-function holdWriteLock(file: string) {
-  const script = `
-    const Database = require('better-sqlite3');
-    const db = new Database(process.argv[1]);
-    db.exec('BEGIN IMMEDIATE');
-    process.stdout.write('locked\\n');
-    setTimeout(() => { db.exec('COMMIT'); process.stdout.write('released ' + Date.now() + '\\n'); db.close(); }, ${HOLD_MS});
-  `;
-  const child = spawn(process.execPath, ['-e', script, file], { cwd: ROOT });
-  const holder = watchChild(child, /locked\n/);
-  const locked = holder.line.then(
-    () => Date.now(),
-    () => Promise.reject(new Error(`lock holder exited before locking: ${holder.output().stderr}`)),
-  );
-  const done = holder.exited.then((code) => {
-    const { stdout, stderr } = holder.output();
-    const m = /released (\d+)/.exec(stdout);
-    if (code === 0 && m) return Number(m[1]);
-    throw new Error(`lock holder failed (${code}): ${stderr}`);
-  });
-  return { locked, done };
+/** A separate process takes the write lock (test/helpers/sqlite-lock-holder.ts) and commits after HOLD_MS. */
+async function holdWriteLock(file: string) {
+  const holder = await holdSqliteWriteLock(file);
+  const lockedAt = Date.now();
+  // The hold itself is the scenario: another process keeps the lock this long.
+  const done = sleep(HOLD_MS).then(() => holder.release());
+  return { lockedAt, done };
 }
 
 describe('SQLite write lock held by another process', () => {
@@ -74,8 +58,8 @@ describe('SQLite write lock held by another process', () => {
 
   it('keeps /healthz fast while a write waits for the lock, then completes the write', async () => {
     expect((await magicLink('warm-up')).status).toBe(200);
-    const lock = holdWriteLock(path.join(dataDir, 'latchkey.db'));
-    const lockedAt = await lock.locked;
+    const lock = await holdWriteLock(path.join(dataDir, 'latchkey.db'));
+    const { lockedAt } = lock;
 
     let polling = true;
     const health: Array<{ status: number; ms: number }> = [];

@@ -2,8 +2,8 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 
 export interface SqliteLockHolder {
-  /** Commits the holder's write and waits for it to exit. */
-  release(): Promise<void>;
+  /** Commits the holder's write and waits for it to exit; resolves to when it committed (ms epoch, the holder's clock). */
+  release(): Promise<number>;
   /** Ends the holder at once (its transaction rolls back). */
   kill(): void;
 }
@@ -18,8 +18,8 @@ process.stdout.write('locked\\n');
 process.stdin.on('data', (d) => {
   if (!String(d).includes('commit')) return;
   db.exec('commit');
+  process.stdout.write('committed ' + Date.now() + '\\n');
   db.close();
-  process.stdout.write('committed\\n');
   process.exit(0);
 });
 `;
@@ -55,6 +55,7 @@ export async function holdSqliteWriteLock(file: string): Promise<SqliteLockHolde
       child.stdin.write('commit\n');
       await seen('committed');
       await exited;
+      return Number(/committed (\d+)/.exec(stdout)?.[1]);
     },
     kill() {
       if (child.exitCode === null) child.kill('SIGKILL');
