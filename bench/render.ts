@@ -111,8 +111,9 @@ function loadTables(pairs: Measured['pairs']): string[] {
     const { endpoint, sides } = pair;
     const c = connsOf(pair);
     for (const side of SIDES) {
-      const { summary: s, cpu } = sides[side];
+      const { summary: s, cpu, split } = sides[side];
       const proxyCpu = side === 'direct' ? '—' : fmt(cpu.proxy);
+      const threads = split ? `${fmt(split.mainUser)} / ${fmt(split.mainSys)} / ${fmt(split.others)}` : '—';
       rows.push([
         endpoint,
         c,
@@ -123,6 +124,7 @@ function loadTables(pairs: Measured['pairs']): string[] {
         s.p90,
         s.p99,
         proxyCpu,
+        threads,
         cpu.emulator,
         cpu.client,
       ]);
@@ -147,6 +149,7 @@ function loadTables(pairs: Measured['pairs']): string[] {
     mdTable(
       ['endpoint', 'conns', 'path', 'requests', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms'].concat([
         'proxy CPU µs/req',
+        'of it: main thread user / system, other threads',
         'emulator CPU µs/req',
         'client CPU µs/req',
       ]),

@@ -33,6 +33,14 @@ export interface SideResult {
   gc: GcDelta | undefined;
   /** Peak RSS of the proxy process so far, MiB. */
   peakRssMiB: number | undefined;
+  /** The proxy's CPU per request split by thread (µs; Linux /proc, 10 ms ticks): none for direct. */
+  split: ThreadSplit | undefined;
+}
+
+export interface ThreadSplit {
+  mainUser: number;
+  mainSys: number;
+  others: number;
 }
 
 export interface GcDelta {
@@ -113,6 +121,7 @@ export async function compareSides(
     cpu: CpuPerRequest;
     gc: { minorCount: number; minorMs: number; majorMs: number; minorMaxMs: number };
     peakRss: number | undefined;
+    split: ThreadSplit;
   }
   const acc = new Map<Side, Acc>();
   for (const side of SIDES) {
@@ -126,6 +135,7 @@ export async function compareSides(
       cpu: { proxy: 0, emulator: 0, client: 0 },
       gc,
       peakRss: undefined,
+      split: { mainUser: 0, mainSys: 0, others: 0 },
     });
   }
   try {
@@ -146,6 +156,12 @@ export async function compareSides(
           if (u1.gc.minorCount > u0.gc.minorCount)
             a.gc.minorMaxMs = Math.max(a.gc.minorMaxMs, u1.gc.minorMaxMs);
           a.peakRss = u1.maxRssBytes / 2 ** 20;
+          const [t0, t1] = [u0.threads, u1.threads];
+          if (t0 && t1) {
+            a.split.mainSys += t1.mainSysUs - t0.mainSysUs;
+            a.split.mainUser += t1.mainUs - t1.mainSysUs - (t0.mainUs - t0.mainSysUs);
+            a.split.others += t1.othersUs - t0.othersUs;
+          }
         }
       }
     }
@@ -153,7 +169,7 @@ export async function compareSides(
     await Promise.all([...acc.values()].map((a) => a.pool.close()));
   }
   const out = {} as Record<Side, SideResult>;
-  for (const [side, { result, cpu, gc, peakRss }] of acc) {
+  for (const [side, { result, cpu, gc, peakRss, split }] of acc) {
     const n = Math.max(1, result.requests);
     out[side] = {
       result,
@@ -168,6 +184,10 @@ export async function compareSides(
               gcMsPerKReq: (1000 * (gc.minorMs + gc.majorMs)) / n,
             },
       peakRssMiB: peakRss,
+      split:
+        side === 'direct'
+          ? undefined
+          : { mainUser: split.mainUser / n, mainSys: split.mainSys / n, others: split.others / n },
     };
   }
   return out;
