@@ -10,6 +10,7 @@ import { createRevoker } from './accounts/revoke.js';
 import { createUserVerification } from './accounts/verification.js';
 import {
   authenticateBearer,
+  authenticateBearerNow,
   createKeysEndpoint,
   createTokenEndpoint,
   createTokenIssuer,
@@ -125,6 +126,7 @@ export function buildServer(config: Config, deps: ServerDeps): BuiltServer {
   });
   const proxy = createProxyHandler({
     authenticate,
+    authenticateNow: (authorization) => authenticateBearerNow(issuer, authorization),
     pacer,
     // The proxy's own lookup keeps decrypted accounts in memory (src/accounts/lookup-cache.ts).
     lookup: createAccountLookup(store, { cacheSize: config.accountCacheSize }),

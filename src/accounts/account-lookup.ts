@@ -83,14 +83,30 @@ export function createAccountLookup(store: Store, opts: { cacheSize?: number } =
     return { connection, account };
   }
 
+  const keyOf = (ref: {
+    connectionName: string;
+    identifier: string;
+    organizationId?: string;
+    userId?: string;
+  }) =>
+    `${ref.connectionName}\u0000${ref.identifier}\u0000${ref.organizationId ?? ''}\u0000${ref.userId ?? ''}`;
+
   return {
     connectionByName,
+
+    /**
+     * The cached pair for a connection name + identifier, answered without waiting; undefined when
+     * it must be read (`resolve`). Only with a cache (the proxy's lookup).
+     */
+    cached(ref: { connectionName: string; identifier: string }): ResolvedAccount | undefined {
+      return cache?.get(keyOf(ref));
+    },
 
     /** Validates the reference, then finds the account (NOT_FOUND codes when missing). */
     async resolve(raw: AccountRef): Promise<ResolvedAccount> {
       if (!cache || raw.id || raw.connectionName === undefined || raw.identifier === undefined)
         return read(raw);
-      const key = `${raw.connectionName}\u0000${raw.identifier}\u0000${raw.organizationId ?? ''}\u0000${raw.userId ?? ''}`;
+      const key = keyOf(raw as AccountRef & { connectionName: string; identifier: string });
       const hit = cache.get(key);
       if (hit) return hit;
       const generation = cache.generation();

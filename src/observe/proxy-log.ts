@@ -5,7 +5,8 @@ import type { ProxyCall, Store } from '../store/index.js';
 
 /** `/proxy/v0/bases?offset=x&pageSize=5` → `/v0/bases?offset&pageSize`: query values never logged. */
 export function loggedPath(url: string | undefined): string {
-  const raw = (url ?? '').replace(/^\/proxy(?=\/|$)/, '') || '/';
+  const u = url ?? '';
+  const raw = (u.startsWith('/proxy') && (u.length === 6 || u[6] === '/') ? u.slice(6) : u) || '/';
   const q = raw.indexOf('?');
   if (q === -1) return raw.length > 500 ? raw.slice(0, 500) : raw;
   let out = raw.slice(0, q);

@@ -15,10 +15,10 @@ import type { UpstreamExchange } from './steps/exchange.js';
 import { parseTarget } from './steps/parse-target.js';
 import { credentialFor, tokenHeaders } from './steps/provider-auth.js';
 import { paceKeyOf, routeOf } from './steps/proxy-route.js';
-import { inspectBody, prepareBody } from './steps/request-body.js';
+import { inspectBody, NO_BODY, prepareBody } from './steps/request-body.js';
 import { holdBackFor, readRetries, retryPolicyFor } from './steps/retry-policy.js';
 import { retryingSend } from './steps/retrying-send.js';
-import { readAccountHeaders, selectAccount } from './steps/select-account.js';
+import { readAccountHeaders, selectAccount, selectCachedAccount } from './steps/select-account.js';
 import { sendUpstream, type UpstreamCall } from './steps/send-upstream.js';
 import type { ProxyCallFacts, ProxyDeps, ProxyHandler } from './types.js';
 import { createUpstreamPool } from './upstream-pool.js';
@@ -64,7 +64,10 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
   const debug = log.isLevelEnabled('debug');
 
   async function proxy(req: HttpRequest, res: HttpResponse, client: ClientLink, facts: ProxyCallFacts) {
-    const principal = await deps.authenticate(req.headers.authorization);
+    // Each step answers from memory when it can (no await: no microtask, no promise), else waits.
+    const principal =
+      deps.authenticateNow?.(req.headers.authorization) ??
+      (await deps.authenticate(req.headers.authorization));
     facts.caller = principal.clientId;
     requireScope(principal, 'proxy');
     const method = checkMethod(req.method);
@@ -74,17 +77,19 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     const ref = readAccountHeaders(req.rawHeaders);
     const shape = inspectBody(req, config.proxyMaxBodyBytes);
 
-    const { connection, account } = await selectAccount(deps.lookup, ref);
+    const { connection, account } =
+      selectCachedAccount(deps.lookup, ref) ?? (await selectAccount(deps.lookup, ref));
     facts.accountId = account.id;
     facts.connectionId = connection.id;
     facts.identifier = account.identifier;
     requireScope(principal, 'proxy', connection.name);
     // Token first (an unusable account is refused before the body is read); the call below re-checks cheaply.
-    const ready = await deps.refresher.ensureFresh(account, connection);
+    const ready =
+      deps.refresher.freshNow?.(account) ?? (await deps.refresher.ensureFresh(account, connection));
 
     const route = routeOf(connection);
     const credential = credentialFor(ready, connection, route.provider);
-    const body = await prepareBody(req, shape, config.proxyMaxBodyBytes);
+    const body = shape.kind === 'none' ? NO_BODY : await prepareBody(req, shape, config.proxyMaxBodyBytes);
     // Per-tenant providers fill their base URL from the account (Salesforce instance URL).
     const apiBaseUrl = resolveApiBaseUrl(route.apiBaseUrl, ready.tenant);
     const deadline = facts.startedPerf + config.proxyTimeoutMs;

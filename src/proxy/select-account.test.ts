@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { ResolvedAccount } from '../accounts/account-lookup.js';
 import { AppError } from '../errors/index.js';
-import { readAccountHeaders } from './steps/select-account.js';
+import { readAccountHeaders, selectAccount, selectCachedAccount } from './steps/select-account.js';
 import { translateUpstreamError } from './steps/upstream-errors.js';
 
 function code(fn: () => unknown): string | undefined {
@@ -41,6 +42,29 @@ describe('readAccountHeaders', () => {
     expect(code(() => readAccountHeaders(['connection_name', 'a\u0000', 'identifier', 'u']))).toBe(
       'INVALID_ARGUMENT',
     );
+  });
+});
+
+describe('selectCachedAccount', () => {
+  const pair = (enabled: boolean) =>
+    ({ connection: { enabled, name: 'airtable' }, account: { id: 'ca_1' } }) as unknown as ResolvedAccount;
+  const ref = { connectionName: 'airtable', identifier: 'u1' };
+
+  it('answers a cached pair at once, undefined when nothing is cached or the lookup has no memory', () => {
+    const hit = pair(true);
+    expect(selectCachedAccount({ cached: () => hit }, ref)).toBe(hit);
+    expect(selectCachedAccount({ cached: () => undefined }, ref)).toBeUndefined();
+    expect(selectCachedAccount({}, ref)).toBeUndefined();
+  });
+
+  it('refuses a cached pair on a disabled connection, as selectAccount does', async () => {
+    const off = pair(false);
+    expect(() => selectCachedAccount({ cached: () => off }, ref)).toThrow(
+      expect.objectContaining({ code: 'CONNECTION_DISABLED' }),
+    );
+    await expect(selectAccount({ resolve: async () => off }, ref)).rejects.toMatchObject({
+      code: 'CONNECTION_DISABLED',
+    });
   });
 });
 

@@ -30,8 +30,10 @@ export interface ProxyCallFacts {
 export interface ProxyDeps {
   /** Verifies the app's bearer; throws AppError('UNAUTHENTICATED') when it is missing or invalid. */
   authenticate(authorization: string | string[] | undefined): Promise<Principal>;
-  lookup: Pick<AccountLookup, 'resolve'> & Partial<Pick<AccountLookup, 'forget'>>;
-  refresher: Pick<TokenRefresher, 'ensureFresh'> & Partial<Pick<TokenRefresher, 'aheadDueAt'>>;
+  /** `authenticate`'s answer from memory (a token verified recently), without waiting; else undefined. */
+  authenticateNow?(authorization: string | string[] | undefined): Principal | undefined;
+  lookup: Pick<AccountLookup, 'resolve'> & Partial<Pick<AccountLookup, 'forget' | 'cached'>>;
+  refresher: Pick<TokenRefresher, 'ensureFresh'> & Partial<Pick<TokenRefresher, 'aheadDueAt' | 'freshNow'>>;
   store: Pick<Store, 'accounts'>;
   config: Pick<Config, 'proxyTimeoutMs' | 'proxyMaxBodyBytes' | 'proxyReauthIntervalMs'>;
   log: Logger;

@@ -47,14 +47,14 @@ export async function discard(response: Dispatcher.ResponseData): Promise<void> 
  * refresh error (except DATABASE_UNAVAILABLE: a retry shortly will do). `send` must reject only with AppErrors.
  */
 export async function callWithUserToken<R extends UpstreamAnswer = Dispatcher.ResponseData>(
-  refresher: Pick<TokenRefresher, 'ensureFresh'>,
+  refresher: Pick<TokenRefresher, 'ensureFresh'> & Partial<Pick<TokenRefresher, 'freshNow'>>,
   account: ConnectedAccount,
   connection: Connection,
   send: (accessToken: string) => Promise<R>,
   opts: UserTokenCallOptions<R>,
 ): Promise<UserTokenCall<R>> {
   const drop = opts.discard ?? (discard as unknown as (r: R) => Promise<void>);
-  const fresh = await refresher.ensureFresh(account, connection);
+  const fresh = refresher.freshNow?.(account) ?? (await refresher.ensureFresh(account, connection));
   const tokenUsed = accessTokenOf(fresh);
   const response = await send(tokenUsed);
   const passOn = { account: fresh, response, retried: false };

@@ -44,22 +44,33 @@ export type BatchRow = Selectable<ProxyCallBatchesTable>;
 const isError = (status: number) => status >= 400;
 
 /**
- * The rows for `calls`: one per (connection, account), in first-seen order; `batchId(at)` names
- * each (time-ordered, `at` = its earliest call).
+ * The rows for `calls`: one per (connection, account); `batchId(at)` names each (time-ordered,
+ * `at` = its earliest call).
  */
 export function packBatches(
   calls: readonly ProxyCall[],
   batchId: (at: number) => string,
 ): Insertable<ProxyCallBatchesTable>[] {
-  const groups = new Map<string, ProxyCall[]>();
+  // Grouped by account (an account id names its connection too; calls refused before an account
+  // was known group by connection): one Map per connection, no key string built per call.
+  const groups = new Map<string | null, Map<string | null, ProxyCall[]>>();
+  let last: ProxyCall | undefined;
+  let lastGroup: ProxyCall[] = [];
   for (const c of calls) {
-    const key = `${c.connectionId ?? ''}\n${c.connectedAccountId ?? ''}`;
-    const group = groups.get(key);
+    if (last && c.connectedAccountId === last.connectedAccountId && c.connectionId === last.connectionId) {
+      lastGroup.push(c);
+      continue;
+    }
+    let byAccount = groups.get(c.connectionId);
+    if (!byAccount) groups.set(c.connectionId, (byAccount = new Map()));
+    const group = byAccount.get(c.connectedAccountId);
     if (group) group.push(c);
-    else groups.set(key, [c]);
+    else byAccount.set(c.connectedAccountId, [c]);
+    last = c;
+    lastGroup = group ?? byAccount.get(c.connectedAccountId)!;
   }
   const rows: Insertable<ProxyCallBatchesTable>[] = [];
-  for (const group of groups.values()) {
+  for (const group of [...groups.values()].flatMap((byAccount) => [...byAccount.values()])) {
     let first = Number.POSITIVE_INFINITY;
     let last = Number.NEGATIVE_INFINITY;
     let errors = 0;

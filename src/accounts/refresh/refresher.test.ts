@@ -25,6 +25,21 @@ describeOnDialects('token refresher', (ctx) => {
     expect(p.stats.calls).toBe(0);
   });
 
+  it('freshNow answers without waiting only what ensureFresh would answer at once: a fresh ACTIVE token', async () => {
+    const store = await ctx.openStore();
+    const p = fakeProvider();
+    const r = createTokenRefresher({ store, config, tokens: p.client, log });
+    const fresh = await seedAccount(store, 3_600_000);
+    expect(r.freshNow(fresh.account)?.accessToken).toBe('at-0');
+    // Within the refresh margin (stale), expired, or not ACTIVE: ensureFresh must decide.
+    const stale = await seedAccount(store, 60_000);
+    expect(r.freshNow(stale.account)).toBeUndefined();
+    const expired = await seedAccount(store, -1000);
+    expect(r.freshNow(expired.account)).toBeUndefined();
+    expect(r.freshNow({ ...fresh.account, status: 'EXPIRED' })).toBeUndefined();
+    expect(p.stats.calls).toBe(0);
+  });
+
   it('50 concurrent callers on an expired token share one refresh', async () => {
     const store = await ctx.openStore();
     const { account, connection } = await seedAccount(store, -1000);

@@ -184,6 +184,12 @@ export function createTokenRefresher(deps: {
     return waitFor(start(latest, connection, { kind: 'rejected', token }));
   }
 
+  /** The account, or the refreshed copy of it not committed yet (database unavailable). */
+  const latest = (account: ConnectedAccount): ConnectedAccount => {
+    const held = holder.pending.get(account.id);
+    return held && held.version > account.version ? held : account;
+  };
+
   const inBackoff = (a: ConnectedAccount, now: number) =>
     a.refreshFailures > 0 && a.refreshDueAt !== null && a.refreshDueAt > now;
 
@@ -196,8 +202,7 @@ export function createTokenRefresher(deps: {
       connection: Connection,
       opts: RefreshOptions = {},
     ): Promise<ConnectedAccount> {
-      const held = holder.pending.get(account.id);
-      const a = held && held.version > account.version ? held : account;
+      const a = latest(account);
       if (a.status !== 'ACTIVE') throw statusError(a);
       if (opts.rejectedAccessToken !== undefined) {
         if (a.accessToken !== opts.rejectedAccessToken) return a;
@@ -219,6 +224,15 @@ export function createTokenRefresher(deps: {
         return a;
       }
       return waitFor(start(a, connection, { kind: 'expired' }), a);
+    },
+
+    /**
+     * `ensureFresh`'s common answer without waiting: the account (its latest copy) when it is ACTIVE
+     * and its token fresh; undefined when `ensureFresh` must decide (refresh, error, stale token).
+     */
+    freshNow(account: ConnectedAccount): ConnectedAccount | undefined {
+      const a = latest(account);
+      return a.status === 'ACTIVE' && tokenState(a, Date.now(), timing) === 'fresh' ? a : undefined;
     },
 
     /** True while the access token should be renewed (used to decide whether a read should refresh first). */

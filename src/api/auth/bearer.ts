@@ -38,9 +38,17 @@ export function authenticateBearer(
   issuer: TokenIssuer,
   authorization: string | string[] | undefined,
 ): Promise<Principal> {
-  const single = issuer.verifyCached && singleBearer(authorization);
-  const known = single ? issuer.verifyCached!(single) : undefined;
+  const known = authenticateBearerNow(issuer, authorization);
   return known !== undefined ? Promise.resolve(known) : verifyAny(issuer, authorization);
+}
+
+/** `authenticateBearer`'s answer from memory, without waiting; undefined when it must verify. */
+export function authenticateBearerNow(
+  issuer: TokenIssuer,
+  authorization: string | string[] | undefined,
+): Principal | undefined {
+  const single = issuer.verifyCached && singleBearer(authorization);
+  return single ? issuer.verifyCached!(single) : undefined;
 }
 
 async function verifyAny(

@@ -1,4 +1,4 @@
-export { authenticateBearer, bearerCandidates } from './bearer.js';
+export { authenticateBearer, authenticateBearerNow, bearerCandidates } from './bearer.js';
 export { createKeysEndpoint } from './keys-endpoint.js';
 export {
   type ClientScopes,

@@ -54,13 +54,16 @@ function limitStream(req: HttpRequest, maxBytes: number): Transform {
   return limiter;
 }
 
+/** No body: nothing to read, nothing to send, trivially replayable. */
+export const NO_BODY: UpstreamBody = Object.freeze({ replayable: true, data: undefined, length: undefined });
+
 /** Small bodies of known length are buffered (replayable); the rest stream through a size limit. */
 export async function prepareBody(
   req: HttpRequest,
   shape: BodyShape,
   maxBytes: number,
 ): Promise<UpstreamBody> {
-  if (shape.kind === 'none') return { replayable: true, data: undefined, length: undefined };
+  if (shape.kind === 'none') return NO_BODY;
   if (shape.kind === 'sized' && shape.length <= REPLAY_LIMIT_BYTES) {
     return { replayable: true, data: await readAll(req, shape.length), length: shape.length };
   }

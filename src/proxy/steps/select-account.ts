@@ -54,7 +54,19 @@ export async function selectAccount(
   lookup: Pick<AccountLookup, 'resolve'>,
   ref: AccountHeaders,
 ): Promise<ResolvedAccount> {
-  const resolved = await lookup.resolve({ connectionName: ref.connectionName, identifier: ref.identifier });
+  return usable(await lookup.resolve({ connectionName: ref.connectionName, identifier: ref.identifier }));
+}
+
+/** `selectAccount` answered from the lookup's memory, without waiting; undefined when it must read. */
+export function selectCachedAccount(
+  lookup: Partial<Pick<AccountLookup, 'cached'>>,
+  ref: AccountHeaders,
+): ResolvedAccount | undefined {
+  const hit = lookup.cached?.(ref);
+  return hit && usable(hit);
+}
+
+function usable(resolved: ResolvedAccount): ResolvedAccount {
   if (!resolved.connection.enabled) throw new AppError('CONNECTION_DISABLED');
   return resolved;
 }

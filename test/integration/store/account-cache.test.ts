@@ -49,8 +49,10 @@ describeStore((s) => {
   it('serves a repeat lookup from memory, and re-reads after each kind of write in this process', async () => {
     const lookup = await cachedLookup();
     const { conn, id, ref } = await activeAccount();
+    expect(lookup.cached(ref)).toBeUndefined(); // nothing in memory yet: the caller must read
     const first = await lookup.resolve(ref);
     expect(await lookup.resolve(ref)).toBe(first); // same object: a hit
+    expect(lookup.cached(ref)).toBe(first); // the same hit, without waiting
 
     const writes: Array<[string, () => Promise<unknown>, (a: ConnectedAccount) => void]> = [
       [
@@ -81,6 +83,7 @@ describeStore((s) => {
     for (const [what, write, check] of writes) {
       await lookup.resolve(ref); // cached before the write
       await write();
+      expect(lookup.cached(ref), `${what}: evicted`).toBeUndefined();
       check((await lookup.resolve(ref)).account);
       expect(await lookup.resolve(ref), what).toBe(await lookup.resolve(ref));
     }
