@@ -62,7 +62,10 @@ export function packBatches(
       continue;
     }
     let byAccount = groups.get(c.connectionId);
-    if (!byAccount) groups.set(c.connectionId, (byAccount = new Map()));
+    if (!byAccount) {
+      byAccount = new Map();
+      groups.set(c.connectionId, byAccount);
+    }
     const group = byAccount.get(c.connectedAccountId);
     if (group) group.push(c);
     else byAccount.set(c.connectedAccountId, [c]);
