@@ -54,23 +54,24 @@ export function packBatches(
   // Grouped by account (an account id names its connection too; calls refused before an account
   // was known group by connection): one Map per connection, no key string built per call.
   const groups = new Map<string | null, Map<string | null, ProxyCall[]>>();
-  let last: ProxyCall | undefined;
-  let lastGroup: ProxyCall[] = [];
+  let prev: ProxyCall | undefined;
+  let prevGroup: ProxyCall[] = [];
   for (const c of calls) {
-    if (last && c.connectedAccountId === last.connectedAccountId && c.connectionId === last.connectionId) {
-      lastGroup.push(c);
-      continue;
+    if (!prev || c.connectedAccountId !== prev.connectedAccountId || c.connectionId !== prev.connectionId) {
+      let byAccount = groups.get(c.connectionId);
+      if (!byAccount) {
+        byAccount = new Map();
+        groups.set(c.connectionId, byAccount);
+      }
+      let group = byAccount.get(c.connectedAccountId);
+      if (!group) {
+        group = [];
+        byAccount.set(c.connectedAccountId, group);
+      }
+      prev = c;
+      prevGroup = group;
     }
-    let byAccount = groups.get(c.connectionId);
-    if (!byAccount) {
-      byAccount = new Map();
-      groups.set(c.connectionId, byAccount);
-    }
-    const group = byAccount.get(c.connectedAccountId);
-    if (group) group.push(c);
-    else byAccount.set(c.connectedAccountId, [c]);
-    last = c;
-    lastGroup = group ?? byAccount.get(c.connectedAccountId)!;
+    prevGroup.push(c);
   }
   const rows: Insertable<ProxyCallBatchesTable>[] = [];
   for (const group of [...groups.values()].flatMap((byAccount) => [...byAccount.values()])) {
