@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 
 /**
  * A tiny request/response protocol over the fork() IPC channel, so each server under test runs
@@ -177,6 +178,8 @@ export function processUsage(opts: { gc?: boolean } = {}) {
     heapTotal: mem.heapTotal,
     external: mem.external,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    /** V8's old generation in use: where garbage that outlived two young collections waits for a full GC. */
+    oldSpaceUsed: v8.getHeapSpaceStatistics().find((x) => x.space_name === 'old_space')?.space_used_size ?? 0,
   };
 }
 

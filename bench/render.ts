@@ -197,11 +197,12 @@ function memoryTable(memory: Measured['memory']): string {
     mb(u.rss),
     mb(u.heapUsed),
     mb(u.heapTotal),
+    mb(u.oldSpaceUsed),
     mb(u.external),
     mb(u.maxRssBytes),
   ];
   return mdTable(
-    ['when', 'RSS', 'heap used', 'heap total', 'external', 'peak RSS so far'],
+    ['when', 'RSS', 'heap used', 'heap total', 'of it old generation used', 'external', 'peak RSS so far'],
     memory.map(([label, u]) => row(label, u)),
   );
 }

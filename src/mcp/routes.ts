@@ -1,6 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Authenticate } from '../api/rpc/auth-interceptor.js';
 import type { Config } from '../config/config.js';
 import { AppError, toAppError } from '../errors/index.js';
@@ -10,11 +7,17 @@ import type { Router } from '../http/router.js';
 import type { HttpRequest, HttpResponse, RouteHandler } from '../http/types.js';
 import type { Logger } from '../log/logger.js';
 import { metadataPath, protectedResourceMetadata, sendMcpChallenge } from './challenge.js';
-import { type ClientFlags, createMcpServer, type McpServerDeps } from './server.js';
-import { flagsOfInitialize, flagsOfSession, newSessionId } from './session.js';
+import type { McpServerDeps } from './server.js';
 import type { McpTokens } from './tokens.js';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/** The MCP SDK and the server built on it, loaded on the first authenticated message (messages.ts). */
+let messages: Promise<typeof import('./messages.js')> | undefined;
+function loadMessages(): Promise<typeof import('./messages.js')> {
+  messages ??= import('./messages.js');
+  return messages;
+}
 
 export interface McpRouteDeps extends McpServerDeps {
   tokens: McpTokens;
@@ -53,27 +56,8 @@ export function createMcpRoutes(deps: McpRouteDeps) {
       if (err instanceof AppError) throw err;
       return jsonRpcError(res, 400, -32700, 'Parse error: the body is not JSON.');
     }
-    const messages = Array.isArray(body) ? body : [body];
-    const init = messages.find((m) => isInitializeRequest(m));
-    let flags: ClientFlags;
-    if (init) {
-      flags = flagsOfInitialize(init.params);
-      res.setHeader('mcp-session-id', newSessionId(flags));
-    } else {
-      const session = req.headers['mcp-session-id'];
-      flags = flagsOfSession(typeof session === 'string' ? session : undefined);
-    }
-    const server = createMcpServer(deps, token, flags);
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: true,
-    });
-    res.once('close', () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req as IncomingMessage, res as ServerResponse, body);
+    const { answerMcpMessages } = await loadMessages();
+    await answerMcpMessages(deps, token, req, res, body);
   };
 
   const mint: RouteHandler = async (req, res) => {

@@ -25,6 +25,16 @@ export function loggedPath(url: string | undefined): string {
   return out.length > 500 ? out.slice(0, 500) : out;
 }
 
+/**
+ * Under load a batch is written every FLUSH_ROWS calls. Small on purpose: a queued call that lives
+ * through two young-generation collections (about one per 600–700 proxied calls) is promoted to
+ * V8's old generation, where it stays as garbage until the next full collection. With 1,000 rows
+ * most calls were promoted and the old generation grew ~20 MiB over the bench's load runs (peak
+ * RSS past 200 MB); at 128 rows almost none is, for one more small transaction per 128 calls
+ * (docs/benchmarks.md, run 9).
+ */
+export const FLUSH_ROWS = 128;
+
 export interface ProxyLogOptions {
   store: Pick<Store, 'proxyCalls'>;
   log: Logger;
@@ -34,14 +44,14 @@ export interface ProxyLogOptions {
   flushMs?: number;
   /** Calls held in memory at most; beyond it new ones are dropped (and counted in a warning). */
   maxQueue?: number;
-  /** Write as soon as this many calls are queued, not only every `flushMs` (bounds memory under load). */
+  /** Write as soon as this many calls are queued, not only every `flushMs` (FLUSH_ROWS by default). */
   flushRows?: number;
 }
 
 /**
  * The proxy call log's recorder: told by the proxy pipeline when each call's response is finished
  * (`finished`, ProxyDeps), it queues one row (who, which account, status, latency, re-sends). Rows are written
- * every second or every `flushRows` calls, each batch in one transaction (one sync to disk), off
+ * every second or every `flushRows` calls (FLUSH_ROWS), each batch in one transaction (one sync to disk), off
  * the request path — nothing on the hot path awaits the database — and the queue is
  * bounded, so a slow or unavailable database costs log rows, never proxy latency or memory.
  */
@@ -49,7 +59,7 @@ export function createProxyLog(opts: ProxyLogOptions) {
   const { store, log } = opts;
   const flushMs = opts.flushMs ?? 1000;
   const maxQueue = opts.maxQueue ?? 10_000;
-  const flushRows = opts.flushRows ?? 1000;
+  const flushRows = opts.flushRows ?? FLUSH_ROWS;
   let queue: ProxyCall[] = [];
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
