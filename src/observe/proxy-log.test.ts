@@ -3,10 +3,22 @@ import type { HttpRequest, HttpResponse } from '../http/types.js';
 import { createLogger } from '../log/logger.js';
 import { arrivingCall } from '../proxy/call-facts.js';
 import type { ProxyCallFacts } from '../proxy/types.js';
-import type { ProxyCall } from '../store/index.js';
+import type { PackedCalls, ProxyCall } from '../store/index.js';
+import { type BatchRow, unpackBatch } from '../store/proxy-call-batch.js';
 import { createProxyLog, loggedPath } from './proxy-log.js';
 
 const quiet = createLogger('silent');
+
+/** The calls of one write, as the store will read them back. */
+function unpacked(written: PackedCalls[]): ProxyCall[] {
+  return written.flatMap((b) =>
+    unpackBatch({
+      connection_id: b.connectionId,
+      connected_account_id: b.connectedAccountId,
+      payload: b.payload,
+    } as BatchRow),
+  );
+}
 
 function fakeStore(opts: { fail?: boolean } = {}) {
   const batches: ProxyCall[][] = [];
@@ -15,9 +27,9 @@ function fakeStore(opts: { fail?: boolean } = {}) {
     batches,
     proxyCalls: {
       newId: () => `pxc_${++n}`,
-      recordMany: async (calls: ProxyCall[]) => {
+      recordPacked: async (written: PackedCalls[]) => {
         if (opts.fail) throw new Error('database down');
-        batches.push(calls);
+        batches.push(unpacked(written));
       },
       prune: async () => 0,
     },
@@ -72,7 +84,13 @@ describe('proxy call log', () => {
     expect(store.batches).toEqual([]); // queued, not written on the request path
     await log.flush();
     expect(store.batches.map((b) => b.length)).toEqual([3]); // one write (one transaction) per flush
-    const [first, second] = store.batches[0]!;
+    // One packed batch per account, in order of each one's first call.
+    const [first, third, second] = store.batches[0]!;
+    expect(third).toMatchObject({
+      connectedAccountId: 'ca_1',
+      status: 502,
+      errorCode: 'PROVIDER_UNAVAILABLE',
+    });
     expect(first).toMatchObject({
       caller: 'skc_1',
       connectedAccountId: 'ca_1',
@@ -112,8 +130,8 @@ describe('proxy call log', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const written: number[] = [];
-    store.proxyCalls.recordMany = async (calls: ProxyCall[]) => {
-      written.push(calls.length);
+    store.proxyCalls.recordPacked = async (batches: PackedCalls[]) => {
+      written.push(unpacked(batches).length);
       await gate; // the database is slow
     };
     const log = createProxyLog({

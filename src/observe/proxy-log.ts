@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponse } from '../http/types.js';
 import type { Logger } from '../log/logger.js';
 import type { ProxyCallFacts } from '../proxy/types.js';
-import type { ProxyCall, Store } from '../store/index.js';
+import { CallPacker, type PackedCalls, type ProxyCall, type Store } from '../store/index.js';
 
 /** `/proxy/v0/bases?offset=x&pageSize=5` → `/v0/bases?offset&pageSize`: query values never logged. */
 export function loggedPath(url: string | undefined): string {
@@ -26,14 +26,12 @@ export function loggedPath(url: string | undefined): string {
 }
 
 /**
- * Under load a batch is written every FLUSH_ROWS calls. Small on purpose: a queued call that lives
- * through two young-generation collections (about one per 600–700 proxied calls) is promoted to
- * V8's old generation, where it stays as garbage until the next full collection. With 1,000 rows
- * most calls were promoted and the old generation grew ~20 MiB over the bench's load runs (peak
- * RSS past 200 MB); at 128 rows almost none is, for one more small transaction per 128 calls
- * (docs/benchmarks.md, run 9).
+ * Under load a batch is written every FLUSH_ROWS calls (and at least every `flushMs`). Queued calls
+ * wait as packed JSON bytes outside the V8 heap (CallPacker), so a large batch costs no
+ * old-generation growth; one transaction per 1,000 calls instead of per 128 saves the proxy ~1 µs
+ * per call (docs/benchmarks.md, run 9).
  */
-export const FLUSH_ROWS = 128;
+export const FLUSH_ROWS = 1000;
 
 export interface ProxyLogOptions {
   store: Pick<Store, 'proxyCalls'>;
@@ -60,7 +58,7 @@ export function createProxyLog(opts: ProxyLogOptions) {
   const flushMs = opts.flushMs ?? 1000;
   const maxQueue = opts.maxQueue ?? 10_000;
   const flushRows = opts.flushRows ?? FLUSH_ROWS;
-  let queue: ProxyCall[] = [];
+  const queue = new CallPacker();
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
   let dropped = 0;
@@ -69,23 +67,23 @@ export function createProxyLog(opts: ProxyLogOptions) {
   let waiting = false;
 
   function record(call: ProxyCall): void {
-    if (queue.length >= maxQueue) {
+    if (queue.size >= maxQueue) {
       dropped++;
       return;
     }
     queue.push(call);
-    if (queue.length >= flushRows && !waiting) void flush();
+    if (queue.size >= flushRows && !waiting) void flush();
     else if (!timer) {
       timer = setTimeout(() => void flush(), flushMs);
       timer.unref();
     }
   }
 
-  async function write(batch: ProxyCall[]): Promise<void> {
+  async function write(batch: PackedCalls[]): Promise<void> {
     try {
-      await store.proxyCalls.recordMany(batch);
+      await store.proxyCalls.recordPacked(batch);
     } catch (err) {
-      log.warn({ err, rows: batch.length }, 'could not write proxy call log rows');
+      log.warn({ err, rows: batch.reduce((n, b) => n + b.calls, 0) }, 'could not write proxy call log rows');
     }
   }
 
@@ -100,8 +98,7 @@ export function createProxyLog(opts: ProxyLogOptions) {
     waiting = true;
     writing = writing.then(async () => {
       waiting = false;
-      const taken = queue;
-      queue = [];
+      const taken = queue.take();
       if (dropped > 0) {
         log.warn({ dropped }, 'proxy call log queue full: calls not logged');
         dropped = 0;

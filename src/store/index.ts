@@ -103,6 +103,7 @@ export type { Admin, AdminCredentials } from './admins.js';
 export type { ApiClient, ClientGrant } from './api-clients.js';
 export type { AuthRequest } from './auth-requests.js';
 export type { PendingVerification } from './auth-verification.js';
+export { CallPacker, type PackedCalls } from './call-packer.js';
 export type { Change, ChangeFeed } from './change-feed.js';
 export type { AccountKey, AccountStatus, ConnectedAccount, TokenSet } from './connected-accounts.js';
 export type {

@@ -1,4 +1,5 @@
 import type { Insertable, Selectable } from 'kysely';
+import { CallPacker, isErrorStatus, type Packed } from './call-packer.js';
 import type { ProxyCallBatchesTable } from './schema.js';
 
 /** One `/proxy` call as logged: metadata only, never headers, bodies or query values. */
@@ -20,93 +21,19 @@ export interface ProxyCall {
   errorCode: string | null;
 }
 
-/**
- * A call inside its batch's `payload` (a JSON array of these): every field its batch row does not
- * already hold, by position. Writing a busy account's calls as one row costs one JSON.stringify
- * instead of a dozen bound parameters and three index entries per call — the difference between
- * ~0.3 and ~4 µs of the proxy's CPU per call (docs/benchmarks.md, run 6).
- */
-type Packed = [
-  id: string,
-  startedAt: number,
-  caller: string | null,
-  identifier: string | null,
-  method: string,
-  path: string,
-  status: number,
-  durationMs: number,
-  retries: number,
-  errorCode: string | null,
-];
-
 export type BatchRow = Selectable<ProxyCallBatchesTable>;
 
-const isError = (status: number) => status >= 400;
-
 /**
- * The rows for `calls`: one per (connection, account); `batchId(at)` names each (time-ordered,
- * `at` = its earliest call).
+ * The rows for `calls`: one per (connection, account), in order of each one's first call;
+ * `batchId(at)` names each (time-ordered, `at` = its earliest call).
  */
 export function packBatches(
   calls: readonly ProxyCall[],
   batchId: (at: number) => string,
 ): Insertable<ProxyCallBatchesTable>[] {
-  // Grouped by account (an account id names its connection too; calls refused before an account
-  // was known group by connection): one Map per connection, no key string built per call.
-  const groups = new Map<string | null, Map<string | null, ProxyCall[]>>();
-  let prev: ProxyCall | undefined;
-  let prevGroup: ProxyCall[] = [];
-  for (const c of calls) {
-    if (!prev || c.connectedAccountId !== prev.connectedAccountId || c.connectionId !== prev.connectionId) {
-      let byAccount = groups.get(c.connectionId);
-      if (!byAccount) {
-        byAccount = new Map();
-        groups.set(c.connectionId, byAccount);
-      }
-      let group = byAccount.get(c.connectedAccountId);
-      if (!group) {
-        group = [];
-        byAccount.set(c.connectedAccountId, group);
-      }
-      prev = c;
-      prevGroup = group;
-    }
-    prevGroup.push(c);
-  }
-  const rows: Insertable<ProxyCallBatchesTable>[] = [];
-  for (const group of [...groups.values()].flatMap((byAccount) => [...byAccount.values()])) {
-    let first = Number.POSITIVE_INFINITY;
-    let last = Number.NEGATIVE_INFINITY;
-    let errors = 0;
-    const packed = group.map((c): Packed => {
-      if (c.startedAt < first) first = c.startedAt;
-      if (c.startedAt > last) last = c.startedAt;
-      if (isError(c.status)) errors++;
-      return [
-        c.id,
-        c.startedAt,
-        c.caller,
-        c.identifier,
-        c.method,
-        c.path,
-        c.status,
-        c.durationMs,
-        c.retries,
-        c.errorCode,
-      ];
-    });
-    rows.push({
-      id: batchId(first),
-      connection_id: group[0]!.connectionId,
-      connected_account_id: group[0]!.connectedAccountId,
-      first_started_at: first,
-      last_started_at: last,
-      calls: group.length,
-      errors,
-      payload: JSON.stringify(packed),
-    });
-  }
-  return rows;
+  const packer = new CallPacker();
+  for (const c of calls) packer.push(c);
+  return packer.takeRows(batchId);
 }
 
 /** The calls of one stored batch, in the order they were written. */
@@ -150,4 +77,4 @@ export function olderThan(c: ProxyCall, cursor: { startedAt: number; id: string 
   return c.startedAt < cursor.startedAt || (c.startedAt === cursor.startedAt && c.id < cursor.id);
 }
 
-export const callIsError = (c: ProxyCall) => isError(c.status);
+export const callIsError = (c: ProxyCall) => isErrorStatus(c.status);

@@ -1,4 +1,5 @@
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, type Insertable, sql } from 'kysely';
+import { batchRow, type PackedCalls } from './call-packer.js';
 import type { Db } from './db.js';
 import { sequentialIds } from './ids.js';
 import { rowsBefore } from './keyset.js';
@@ -74,22 +75,29 @@ function wanted(c: ProxyCall, f: ProxyCallFilter): boolean {
 export function createProxyCallRepo(db: Db) {
   const inserts = new Map<number, string>();
   const batchId = sequentialIds('pxb');
+  async function insertRows(rows: Insertable<ProxyCallBatchesTable>[]): Promise<void> {
+    if (rows.length === 0) return;
+    await db.transaction().execute(async (trx) => {
+      for (let i = 0; i < rows.length; i += INSERT_ROWS) {
+        const batch = rows.slice(i, i + INSERT_ROWS);
+        const values: unknown[] = [];
+        for (const r of batch) for (const column of COLUMNS) values.push(r[column]);
+        await trx.executeQuery(CompiledQuery.raw(insertText(db, inserts, batch.length), values));
+      }
+    });
+  }
   return {
     /** A new call's id, time-ordered (`at`: when it started). */
     newId: sequentialIds('pxc'),
 
-    /** Writes the calls in one transaction (one commit, one sync to disk), one row per account. */
+    /** Writes the calls in one transaction (one commit), one row per account. */
     async recordMany(calls: ProxyCall[]): Promise<void> {
-      if (calls.length === 0) return;
-      const rows = packBatches(calls, batchId);
-      await db.transaction().execute(async (trx) => {
-        for (let i = 0; i < rows.length; i += INSERT_ROWS) {
-          const batch = rows.slice(i, i + INSERT_ROWS);
-          const values: unknown[] = [];
-          for (const r of batch) for (const column of COLUMNS) values.push(r[column]);
-          await trx.executeQuery(CompiledQuery.raw(insertText(db, inserts, batch.length), values));
-        }
-      });
+      await insertRows(packBatches(calls, batchId));
+    },
+
+    /** Writes calls already packed as they came (CallPacker: the proxy call log's queue), in one transaction. */
+    async recordPacked(batches: PackedCalls[]): Promise<void> {
+      await insertRows(batches.map((b) => batchRow(b, batchId)));
     },
 
     /**
