@@ -48,10 +48,11 @@ export interface ProxyLogOptions {
 
 /**
  * The proxy call log's recorder: told by the proxy pipeline when each call's response is finished
- * (`finished`, ProxyDeps), it queues one row (who, which account, status, latency, re-sends). Rows are written
- * every second or every `flushRows` calls (FLUSH_ROWS), each batch in one transaction (one sync to disk), off
- * the request path — nothing on the hot path awaits the database — and the queue is
- * bounded, so a slow or unavailable database costs log rows, never proxy latency or memory.
+ * (`finished`, ProxyDeps), it queues one row (who, which account, status, latency, re-sends),
+ * packed at once into its account's batch (CallPacker). Batches are written every second or every
+ * `flushRows` calls (FLUSH_ROWS), each flush in one transaction, off the request path — nothing on
+ * the hot path awaits the database — and the queue is bounded (`maxQueue` calls), so a slow or
+ * unavailable database costs log rows, never proxy latency or memory.
  */
 export function createProxyLog(opts: ProxyLogOptions) {
   const { store, log } = opts;
