@@ -143,7 +143,7 @@ function observeGc(): void {
  * helpers, the compiler, libuv's pool), from /proc (Linux; clock ticks, so 10 ms steps). What
  * `process.cpuUsage()` cannot split.
  */
-function threadCpu(): { mainUs: number; mainSysUs: number; othersUs: number } | undefined {
+function threadCpu(): { mainUserUs: number; mainSysUs: number; othersUs: number } | undefined {
   try {
     const tick = 10_000; // µs per clock tick (USER_HZ 100)
     const ticksOf = (tid: string) => {
@@ -158,7 +158,7 @@ function threadCpu(): { mainUs: number; mainSysUs: number; othersUs: number } | 
       othersUs += t.user + t.sys;
     }
     const main = ticksOf(String(process.pid));
-    return { mainUs: main.user + main.sys, mainSysUs: main.sys, othersUs };
+    return { mainUserUs: main.user, mainSysUs: main.sys, othersUs };
   } catch {
     return undefined;
   }

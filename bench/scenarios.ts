@@ -158,8 +158,8 @@ export async function compareSides(
           a.peakRss = u1.maxRssBytes / 2 ** 20;
           const [t0, t1] = [u0.threads, u1.threads];
           if (t0 && t1) {
+            a.split.mainUser += t1.mainUserUs - t0.mainUserUs;
             a.split.mainSys += t1.mainSysUs - t0.mainSysUs;
-            a.split.mainUser += t1.mainUs - t1.mainSysUs - (t0.mainUs - t0.mainSysUs);
             a.split.others += t1.othersUs - t0.othersUs;
           }
         }

@@ -144,11 +144,6 @@ export class CallPacker {
     return out;
   }
 
-  /** take() as the rows to insert; `batchId(at)` names each (time-ordered, `at` = its earliest call). */
-  takeRows(batchId: (at: number) => string): Insertable<ProxyCallBatchesTable>[] {
-    return this.take().map((b) => batchRow(b, batchId));
-  }
-
   private groupOf(connectionId: string | null, accountId: string | null): Pending {
     let byAccount = this.groups.get(connectionId);
     if (!byAccount) {
@@ -165,7 +160,7 @@ export class CallPacker {
   }
 }
 
-/** The `proxy_call_batches` row of a packed batch. */
+/** The `proxy_call_batches` row of a packed batch; `batchId(at)` names it (time-ordered, `at` = its earliest call). */
 export function batchRow(b: PackedCalls, batchId: (at: number) => string): Insertable<ProxyCallBatchesTable> {
   return {
     id: batchId(b.firstStartedAt),

@@ -1,5 +1,5 @@
 import type { Insertable, Selectable } from 'kysely';
-import { CallPacker, isErrorStatus, type Packed } from './call-packer.js';
+import { batchRow, CallPacker, isErrorStatus, type Packed } from './call-packer.js';
 import type { ProxyCallBatchesTable } from './schema.js';
 
 /** One `/proxy` call as logged: metadata only, never headers, bodies or query values. */
@@ -33,7 +33,7 @@ export function packBatches(
 ): Insertable<ProxyCallBatchesTable>[] {
   const packer = new CallPacker();
   for (const c of calls) packer.push(c);
-  return packer.takeRows(batchId);
+  return packer.take().map((b) => batchRow(b, batchId));
 }
 
 /** The calls of one stored batch, in the order they were written. */
