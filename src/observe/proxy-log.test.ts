@@ -1,24 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
+import { readPacked } from '../../test/helpers/packed-calls.js';
 import type { HttpRequest, HttpResponse } from '../http/types.js';
 import { createLogger } from '../log/logger.js';
 import { arrivingCall } from '../proxy/call-facts.js';
 import type { ProxyCallFacts } from '../proxy/types.js';
 import type { PackedCalls, ProxyCall } from '../store/index.js';
-import { type BatchRow, unpackBatch } from '../store/proxy-call-batch.js';
 import { createProxyLog, loggedPath } from './proxy-log.js';
 
 const quiet = createLogger('silent');
 
 /** The calls of one write, as the store will read them back. */
-function unpacked(written: PackedCalls[]): ProxyCall[] {
-  return written.flatMap((b) =>
-    unpackBatch({
-      connection_id: b.connectionId,
-      connected_account_id: b.connectedAccountId,
-      payload: b.payload,
-    } as BatchRow),
-  );
-}
+const unpacked = (written: PackedCalls[]): ProxyCall[] => written.flatMap(readPacked);
 
 function fakeStore(opts: { fail?: boolean } = {}) {
   const batches: ProxyCall[][] = [];

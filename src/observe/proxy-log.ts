@@ -1,7 +1,8 @@
 import type { HttpRequest, HttpResponse } from '../http/types.js';
 import type { Logger } from '../log/logger.js';
 import type { ProxyCallFacts } from '../proxy/types.js';
-import { CallPacker, type PackedCalls, type ProxyCall, type Store } from '../store/index.js';
+import type { PackedCalls, Store } from '../store/index.js';
+import { CallQueue } from './call-queue.js';
 
 /** `/proxy/v0/bases?offset=x&pageSize=5` → `/v0/bases?offset&pageSize`: query values never logged. */
 export function loggedPath(url: string | undefined): string {
@@ -27,9 +28,9 @@ export function loggedPath(url: string | undefined): string {
 
 /**
  * Under load a batch is written every FLUSH_ROWS calls (and at least every `flushMs`). Queued calls
- * wait as packed JSON bytes outside the V8 heap (CallPacker), so a large batch costs no
- * old-generation growth; one transaction per 1,000 calls instead of per 128 saves the proxy ~1 µs
- * per call (docs/benchmarks.md, run 9).
+ * wait as numbers in typed arrays (CallQueue), so a large batch costs no old-generation growth;
+ * one transaction per 1,000 calls instead of per 128 saves the proxy ~1 µs per call
+ * (docs/benchmarks.md, run 9).
  */
 export const FLUSH_ROWS = 1000;
 
@@ -48,8 +49,8 @@ export interface ProxyLogOptions {
 
 /**
  * The proxy call log's recorder: told by the proxy pipeline when each call's response is finished
- * (`finished`, ProxyDeps), it queues one row (who, which account, status, latency, re-sends),
- * packed at once into its account's batch (CallPacker). Batches are written every second or every
+ * (`finished`, ProxyDeps), it queues one row (who, which account, status, latency, re-sends) in
+ * columns (CallQueue), packed into one batch per account when written. Batches are written every second or every
  * `flushRows` calls (FLUSH_ROWS), each flush in one transaction, off the request path — nothing on
  * the hot path awaits the database — and the queue is bounded (`maxQueue` calls), so a slow or
  * unavailable database costs log rows, never proxy latency or memory.
@@ -59,26 +60,13 @@ export function createProxyLog(opts: ProxyLogOptions) {
   const flushMs = opts.flushMs ?? 1000;
   const maxQueue = opts.maxQueue ?? 10_000;
   const flushRows = opts.flushRows ?? FLUSH_ROWS;
-  const queue = new CallPacker();
+  const queue = new CallQueue({ newId: store.proxyCalls.newId, path: loggedPath });
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
   let dropped = 0;
   let lastPrune = 0;
   /** A flush is waiting for its turn: it will take whatever is queued by then. */
   let waiting = false;
-
-  function record(call: ProxyCall): void {
-    if (queue.size >= maxQueue) {
-      dropped++;
-      return;
-    }
-    queue.push(call);
-    if (queue.size >= flushRows && !waiting) void flush();
-    else if (!timer) {
-      timer = setTimeout(() => void flush(), flushMs);
-      timer.unref();
-    }
-  }
 
   async function write(batch: PackedCalls[]): Promise<void> {
     try {
@@ -120,23 +108,26 @@ export function createProxyLog(opts: ProxyLogOptions) {
   /** The proxy pipeline's finish hook (ProxyDeps.finished): queues the call's row; undefined when off. */
   const finished = opts.enabled
     ? (req: HttpRequest, res: HttpResponse, call: ProxyCallFacts): void => {
+        if (queue.size >= maxQueue) {
+          dropped++;
+          return;
+        }
         const code = res.getHeader('x-latchkey-error');
         // What the caller was told: re-sends after a token refresh or under `x-latchkey-retries`.
         const retried = res.getHeader('x-latchkey-retried');
-        record({
-          id: store.proxyCalls.newId(call.startedAt),
-          startedAt: call.startedAt,
-          caller: call.caller ?? null,
-          connectionId: call.connectionId ?? null,
-          connectedAccountId: call.accountId ?? null,
-          identifier: call.identifier ?? null,
-          method: req.method ?? 'GET',
-          path: loggedPath(req.url),
-          status: call.status,
-          durationMs: Math.round(performance.now() - call.startedPerf),
-          retries: retried === undefined ? 0 : Number(retried),
-          errorCode: typeof code === 'string' ? code : null,
-        });
+        queue.add(
+          call,
+          req.method ?? 'GET',
+          req.url ?? '',
+          retried === undefined ? 0 : Number(retried),
+          typeof code === 'string' ? code : null,
+          Math.round(performance.now() - call.startedPerf),
+        );
+        if (queue.size >= flushRows && !waiting) void flush();
+        else if (!timer) {
+          timer = setTimeout(() => void flush(), flushMs);
+          timer.unref();
+        }
       }
     : undefined;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { readPacked as readBack } from '../../test/helpers/packed-calls.js';
 import { CallPacker, encodeCall } from './call-packer.js';
-import { type BatchRow, type ProxyCall, packBatches, unpackBatch } from './proxy-call-batch.js';
+import { type ProxyCall, packBatches } from './proxy-call-batch.js';
 
 function call(i: number, over: Partial<ProxyCall> = {}): ProxyCall {
   return {
@@ -18,15 +19,6 @@ function call(i: number, over: Partial<ProxyCall> = {}): ProxyCall {
     errorCode: null,
     ...over,
   };
-}
-
-/** What the store reads back from a packed batch. */
-function readBack(b: ReturnType<CallPacker['take']>[number]): ProxyCall[] {
-  return unpackBatch({
-    connection_id: b.connectionId,
-    connected_account_id: b.connectedAccountId,
-    payload: b.payload,
-  } as BatchRow);
 }
 
 describe('CallPacker', () => {
@@ -60,7 +52,7 @@ describe('CallPacker', () => {
     const calls = odd.map((s, i) => call(i, { identifier: s, path: `/v0/${s}` }));
     for (const c of calls) p.push(c);
     const [b] = p.take();
-    // The packer joins per-call texts as UTF-8 bytes: the result must be the one JSON document.
+    // The packer joins per-call texts: the result must be the one JSON document.
     const tuples = calls.map((c) => JSON.parse(encodeCall(c)) as unknown);
     expect(b!.payload).toBe(JSON.stringify(tuples));
     expect(readBack(b!)).toEqual(calls);
@@ -68,7 +60,7 @@ describe('CallPacker', () => {
 
   it('keeps rounds apart: a take after growth and reuse holds only the calls pushed since the last one', () => {
     const p = new CallPacker();
-    for (let i = 0; i < 3000; i++) p.push(call(i, { path: `/v0/${'p'.repeat(i % 50)}` })); // grows the buffer many times
+    for (let i = 0; i < 3000; i++) p.push(call(i, { path: `/v0/${'p'.repeat(i % 50)}` }));
     expect(readBack(p.take()[0]!)).toHaveLength(3000);
     p.push(call(9001));
     p.push(call(9002, { connectedAccountId: 'ca_9' }));

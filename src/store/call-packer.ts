@@ -58,29 +58,19 @@ interface Pending {
   readonly accountId: string | null;
   first: number;
   last: number;
-  calls: number;
   errors: number;
-  /** The tuples' JSON text so far, comma-separated, as UTF-8 outside the V8 heap. */
-  text: Buffer;
-  bytes: number;
+  /** Each call's tuple as JSON text, in the order pushed. */
+  texts: string[];
 }
 
-const EMPTY = Buffer.alloc(0);
-/** A group's buffer is kept for the next round up to this size, and only while few accounts are busy. */
-const KEEP_BYTES = 64 * 1024;
-const KEEP_GROUPS = 256;
-const COMMA = 0x2c;
-
 /**
- * Packs calls into their stored form as they come: one buffer of JSON text per (connection,
- * account). What waits to be written is bytes outside the V8 heap, not one object per call — a
- * queued object that outlived two young-generation collections would be promoted to the old
- * generation and stay there as garbage until a full collection (docs/benchmarks.md, run 9) — so
- * the proxy call log can batch a thousand calls per write without its queue growing the heap.
+ * Packs calls into their stored form: one JSON array of tuples per (connection, account), in
+ * order of each account's first call. Used when a batch is written — the proxy call log's queue
+ * (src/observe/call-queue.ts) feeds it at flush time, migration 010 and pruning through
+ * packBatches — so the stored format has one writer.
  */
 export class CallPacker {
   private readonly groups = new Map<string | null, Map<string | null, Pending>>();
-  private groupCount = 0;
   private pending: Pending[] = [];
   private recent: Pending | undefined;
   /** Calls pushed since the last take. */
@@ -92,55 +82,35 @@ export class CallPacker {
       g = this.groupOf(c.connectionId, c.connectedAccountId);
       this.recent = g;
     }
-    const json = encodeCall(c);
-    // UTF-8 needs at most 3 bytes per UTF-16 unit; +1 for the separating comma.
-    const need = g.bytes + 1 + json.length * 3;
-    if (need > g.text.length) {
-      const grown = Buffer.allocUnsafe(Math.max(need, 2 * g.text.length, 1024));
-      g.text.copy(grown, 0, 0, g.bytes);
-      g.text = grown;
-    }
-    if (g.calls === 0) {
-      this.pending.push(g);
+    if (g.texts.length === 0) {
       g.first = c.startedAt;
       g.last = c.startedAt;
     } else {
-      g.text[g.bytes++] = COMMA;
       if (c.startedAt < g.first) g.first = c.startedAt;
       if (c.startedAt > g.last) g.last = c.startedAt;
     }
-    g.bytes += g.text.write(json, g.bytes);
-    g.calls++;
+    g.texts.push(encodeCall(c));
     if (isErrorStatus(c.status)) g.errors++;
     this.size++;
   }
 
   /** Everything pushed since the last take, one entry per account (in order of first call); empties the packer. */
   take(): PackedCalls[] {
-    const keep = this.groupCount <= KEEP_GROUPS;
-    const out = this.pending.map((g): PackedCalls => {
-      const batch = {
+    const out = this.pending.map(
+      (g): PackedCalls => ({
         connectionId: g.connectionId,
         connectedAccountId: g.accountId,
         firstStartedAt: g.first,
         lastStartedAt: g.last,
-        calls: g.calls,
+        calls: g.texts.length,
         errors: g.errors,
-        payload: `[${g.text.toString('utf8', 0, g.bytes)}]`,
-      };
-      g.calls = 0;
-      g.errors = 0;
-      g.bytes = 0;
-      if (!keep || g.text.length > KEEP_BYTES) g.text = EMPTY;
-      return batch;
-    });
+        payload: `[${g.texts.join(',')}]`,
+      }),
+    );
+    this.groups.clear();
     this.pending = [];
+    this.recent = undefined;
     this.size = 0;
-    if (!keep) {
-      this.groups.clear();
-      this.groupCount = 0;
-      this.recent = undefined;
-    }
     return out;
   }
 
@@ -152,9 +122,9 @@ export class CallPacker {
     }
     let g = byAccount.get(accountId);
     if (!g) {
-      g = { connectionId, accountId, first: 0, last: 0, calls: 0, errors: 0, text: EMPTY, bytes: 0 };
+      g = { connectionId, accountId, first: 0, last: 0, errors: 0, texts: [] };
       byAccount.set(accountId, g);
-      this.groupCount++;
+      this.pending.push(g);
     }
     return g;
   }

@@ -95,7 +95,7 @@ export function createProxyCallRepo(db: Db) {
       await insertRows(packBatches(calls, batchId));
     },
 
-    /** Writes calls already packed as they came (CallPacker: the proxy call log's queue), in one transaction. */
+    /** Writes calls already packed (the proxy call log's queue packs them at flush time), in one transaction. */
     async recordPacked(batches: PackedCalls[]): Promise<void> {
       await insertRows(batches.map((b) => batchRow(b, batchId)));
     },
