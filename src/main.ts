@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 import { runCommand } from './cli/run.js';
 
 /** Process entry: run the CLI; a failing command exits non-zero after one clear line. */

@@ -18,3 +18,24 @@ export function tuneGcForRequests(): void {
   tuned = true;
   v8.setFlagsFromString('--no-allocation-site-pretenuring');
 }
+
+/**
+ * Node.js flags `latchkey serve` starts with: the `latchkey` command's `#!` line and `npm start`
+ * pass them (src/main.ts, package.json; gc-tuning.test.ts keeps the three in step), and the bench
+ * starts its Latchkey with them. V8 reads heap sizes only when the process starts, so they cannot
+ * be set from here or from a `LATCHKEY_` setting.
+ *
+ * `--max-semi-space-size=4` caps the young generation at 2 × 4 MiB (V8's default grows it to
+ * 2 × 16 MiB under load). Besides ~25 MiB less RSS: V8 counts ArrayBuffer bytes allocated since the
+ * last mark-compact against the old generation's limit, and with 16 MiB semi-spaces one young
+ * cycle of a busy proxy's response chunks (13.5 KB pages at ~10,000 requests/s) came close to the
+ * limit's headroom — mark-compacts that freed nothing ran every ~200 ms, and the proxy's CPU per
+ * request doubled (docs/benchmarks.md, run 10).
+ */
+export const SERVE_NODE_FLAGS = ['--max-semi-space-size=4'] as const;
+
+/** Whether this process was started with a young-generation cap (SERVE_NODE_FLAGS or the operator's own). */
+export function youngGenerationCapped(execArgv: readonly string[], nodeOptions: string | undefined): boolean {
+  const flags = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)];
+  return flags.some((f) => /^--max[-_]semi[-_]space[-_]size(=|$)/.test(f));
+}

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { tuneGcForRequests } from '../../http/gc-tuning.js';
+import { SERVE_NODE_FLAGS, tuneGcForRequests, youngGenerationCapped } from '../../http/gc-tuning.js';
 import { createLogger } from '../../log/logger.js';
 import { startLatchkey } from '../../runtime.js';
 import type { DevCertificate } from '../../tls/dev-cert.js';
@@ -45,6 +45,11 @@ export function serveCommand(): Command {
       const log = createLogger(config.logLevel);
       // This process serves requests from now on (src/http/gc-tuning.ts).
       tuneGcForRequests();
+      if (!youngGenerationCapped(process.execArgv, process.env.NODE_OPTIONS))
+        log.info(
+          { nodeFlags: SERVE_NODE_FLAGS },
+          'Node.js started without these flags (`latchkey` and `npm start` pass them): the proxy uses more memory and, under heavy load, more CPU (docs/configuration.md)',
+        );
       const running = await startLatchkey(config, log);
       const db = running.config.databaseUrl.startsWith('sqlite:') ? running.config.databaseUrl : 'postgres';
       process.stdout.write(
