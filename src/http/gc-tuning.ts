@@ -17,7 +17,20 @@ export function tuneGcForRequests(): void {
   if (tuned) return;
   tuned = true;
   v8.setFlagsFromString('--no-allocation-site-pretenuring');
+  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
+
+/**
+ * How far the old generation may grow past what the last full collection kept before the next
+ * one starts: 50 % (V8's own factor moves between 10 % and 300 % by how cheap it finds collecting).
+ * A busy proxy promotes a little of each request's garbage (undici's per-request timers, http2
+ * stream objects): V8 judged full collections cheap and let that garbage pile up to 3–4× the live
+ * heap — the old generation grew 28 → 96 MB and RSS to 200–216 MiB over the bench's HTTP/1.1 runs.
+ * At 50 % it stays under ~40 MB, RSS peaks at ~143 MiB, and the extra full collections (~10 ms
+ * every few seconds under load) did not move CPU per request (docs/benchmarks.md, run 11).
+ * Unlike heap sizes this flag is read at every collection, so it can be set here at run time.
+ */
+export const HEAP_GROWING_PERCENT = 50;
 
 /**
  * Node.js flags `latchkey serve` starts with: the `latchkey` command's `#!` line and `npm start`
