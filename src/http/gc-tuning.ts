@@ -26,7 +26,7 @@ export function tuneGcForRequests(): void {
  * A busy proxy promotes a little of each request's garbage (undici's per-request timers, http2
  * stream objects): V8 judged full collections cheap and let that garbage pile up to 3–4× the live
  * heap — the old generation grew 28 → 96 MB and RSS to 200–216 MiB over the bench's HTTP/1.1 runs.
- * At 50 % it stays under ~40 MB, RSS peaks at ~143 MiB, and the extra full collections (~10 ms
+ * At 50 % it stays under ~40 MB, RSS peaks at ~150 MiB, and the extra full collections (~10 ms
  * every few seconds under load) did not move CPU per request (docs/benchmarks.md, run 11).
  * Unlike heap sizes this flag is read at every collection, so it can be set here at run time.
  */
