@@ -35,9 +35,4 @@ export const PLANNED: Omit<Feature, 'status' | 'proof'>[] = [
     docs: [NOT_BUILT],
     probes: [{ code: 'openapi' }],
   },
-  {
-    feature: "Issue 13's proxy-hop targets (≥ 85 % of a bare forwarder's throughput, ≤ 1.3× its CPU) met",
-    docs: [doc('docs/benchmarks.md', 'Results (issue 13)')],
-    probes: [{ file: 'docs/benchmarks.md', lacks: 'is **not met**' }],
-  },
 ];
