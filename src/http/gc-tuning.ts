@@ -3,7 +3,8 @@ import v8 from 'node:v8';
 let tuned = false;
 
 /**
- * Turns off V8's allocation-site pretenuring for this process (once; idempotent).
+ * Turns off V8's allocation-site pretenuring and caps the old generation's growth between full
+ * collections (HEAP_GROWING_PERCENT) for this process (once; idempotent).
  *
  * V8 watches where objects are allocated and, when most objects from one place survive a young
  * collection, allocates that place's later objects straight in the old generation. In Latchkey
