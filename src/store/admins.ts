@@ -137,11 +137,17 @@ const SETUP_KEY = 'admin_setup_token';
 /** The first-start set-up token (its hash, in `latchkey_meta`): one live at a time, taken once. */
 export function createSetupTokenRepo(db: Db) {
   return {
+    /**
+     * Makes `tokenHash` the live token, replacing any other. One statement (an upsert): replicas
+     * starting together on one database each store theirs without failing (a delete then an
+     * insert let two of them collide on the key, and the loser's `serve` exited); the last one
+     * stored is the live one.
+     */
     async put(tokenHash: string, now = Date.now()): Promise<void> {
-      await db.deleteFrom('latchkey_meta').where('key', '=', SETUP_KEY).execute();
       await db
         .insertInto('latchkey_meta')
         .values({ key: SETUP_KEY, value: tokenHash, updated_at: now })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value: tokenHash, updated_at: now }))
         .execute();
     },
     /** True for exactly one caller presenting the live token's hash; the token is gone afterwards. */

@@ -56,7 +56,12 @@ export function serveCommand(): Command {
         `Latchkey listening on ${running.url} (public URL ${running.config.publicUrl}; database ${db})\n`,
       );
       if (running.devCert) process.stdout.write(sdkEnvironment(running.config.publicUrl, running.devCert));
-      const setupUrl = await running.server.services.dashboard.admins.prepareSetup();
+      // Serving has begun: a database hiccup while preparing the dashboard's set-up link costs the
+      // link (a restart prints a new one), never the running server.
+      const setupUrl = await running.server.services.dashboard.admins.prepareSetup().catch((err: unknown) => {
+        log.warn({ err }, 'could not prepare the dashboard set-up link; restart to get one');
+        return undefined;
+      });
       if (setupUrl) {
         process.stdout.write(
           `Dashboard: no admin yet. Create one with this one-time link (or \`latchkey admin create --email …\`):\n  ${setupUrl}\n`,

@@ -37,6 +37,15 @@ describeStore((ctx) => {
       expect(takes.filter(Boolean)).toHaveLength(1);
       expect(await ctx.store.setupTokens.take('second')).toBe(false);
     });
+
+    it('replicas starting together on one database all store their set-up token without failing; one stays live', async () => {
+      // Each `latchkey serve` stores a token at start while no admin exists; several replicas do it at once.
+      const tokens = Array.from({ length: 8 }, (_, i) => ctx.unique(`replica-${i}`));
+      await Promise.all(tokens.map((t) => ctx.store.setupTokens.put(t, T0)));
+      const live: string[] = [];
+      for (const t of tokens) if (await ctx.store.setupTokens.take(t)) live.push(t);
+      expect(live).toHaveLength(1);
+    });
   });
 
   describe('proxy call log', () => {
