@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SERVE_NODE_FLAGS } from '../../../src/http/gc-tuning.js';
 import { ROOT } from '../../helpers/cli.js';
 
 /**
@@ -78,9 +79,15 @@ function watchSqlErrors(stream: NodeJS.ReadableStream | null): () => string[] {
   return () => found;
 }
 
-/** Spawns `node dist/main.js <args>` with exactly the given LATCHKEY_* environment. */
+/**
+ * Spawns `node dist/main.js <args>` with exactly the given LATCHKEY_* environment, and the Node.js
+ * flags the `latchkey` command and `npm start` pass (SERVE_NODE_FLAGS): the process production runs.
+ */
 export function spawnLatchkey(args: string[], env: Record<string, string>): StartedProcess {
-  const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: childEnv(env) });
+  const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, MAIN, ...args], {
+    cwd: ROOT,
+    env: childEnv(env),
+  });
   live.add(child);
   const sqlErrors = watchSqlErrors(child.stdout);
   const stdout = capture(child.stdout);
