@@ -3,10 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT, TSX } from '../../test/helpers/cli.js';
 import { SERVE_NODE_FLAGS, youngGenerationCapped } from './gc-tuning.js';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 describe('Node.js flags for `latchkey serve`', () => {
   it('the `latchkey` command and `npm start` both start Node.js with them', () => {

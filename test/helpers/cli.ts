@@ -2,8 +2,10 @@ import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:chil
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
-const MAIN = path.join(ROOT, 'src/main.ts');
+/** The TypeScript runner the tests start Latchkey's source with. */
+export const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+/** The CLI's entry point, in source. */
+export const MAIN = path.join(ROOT, 'src/main.ts');
 
 export interface CliResult {
   status: number | null;

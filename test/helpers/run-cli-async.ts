@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { ROOT } from './cli.js';
+import { MAIN, TSX } from './cli.js';
 
 export interface AsyncCliResult {
   code: number | null;
@@ -10,7 +9,7 @@ export interface AsyncCliResult {
 
 /** `latchkey <args>` from source in a child process, without blocking the test's event loop (unlike runCli). */
 export function runLatchkey(args: string[], env: Record<string, string>): Promise<AsyncCliResult> {
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'src/main.ts'), ...args], {
+  const child = spawn(TSX, [MAIN, ...args], {
     env: { ...process.env, ...env },
   });
   let stdout = '';
